@@ -1,0 +1,82 @@
+/* err.c: descriptions and classes of amana_err codes.
+ * A table rather than a switch so that each part adds its rows in its own
+ * block without touching anyone else's lines. */
+#include "amana/err.h"
+
+#include <stddef.h>
+
+typedef struct err_row {
+	int code;
+	amana_err_class_t cls;
+	const char *text;
+} err_row_t;
+
+#define C AMANA_ERRCLASS_CHECK
+#define U AMANA_ERRCLASS_USAGE
+#define S AMANA_ERRCLASS_SYSTEM
+#define D AMANA_ERRCLASS_DATA
+
+static const err_row_t err_rows[] = {
+	{AMANA_OK, AMANA_ERRCLASS_OK, "success"},
+
+	/* general */
+	{AMANA_ERR_ARG, U, "invalid argument"},
+	{AMANA_ERR_NOMEM, S, "out of memory"},
+	{AMANA_ERR_IO, S, "input/output error"},
+	{AMANA_ERR_FORMAT, D, "malformed input data"},
+	{AMANA_ERR_TRUNCATED, D, "input data is truncated"},
+	{AMANA_ERR_LIMIT, D, "input exceeds a size or count limit"},
+	{AMANA_ERR_RANGE, D, "value out of range"},
+	{AMANA_ERR_UNSUPPORTED, D, "unsupported feature or version"},
+	{AMANA_ERR_NOT_FOUND, C, "not found"},
+	{AMANA_ERR_EXISTS, U, "already exists"},
+	{AMANA_ERR_CRYPTO, S, "cryptographic operation failed"},
+	{AMANA_ERR_VERIFY, C, "verification failed"},
+	{AMANA_ERR_NO_MATCH, C, "biometric sample does not match"},
+	{AMANA_ERR_BUFFER, U, "output buffer too small"},
+	{AMANA_ERR_INTERNAL, S, "internal error"},
+	{AMANA_ERR_NOSPACE, S, "no space left on storage"},
+	{AMANA_ERR_DENIED, C, "refused"},
+	{AMANA_ERR_TIMEOUT, S, "timed out"},
+	{AMANA_ERR_CANCELLED, C, "cancelled"},
+	{AMANA_ERR_STATE, U, "operation not valid in this state"},
+
+	/* fingerprint matcher (-100 .. -199) */
+
+	/* face matcher (-200 .. -299) */
+
+	/* CBOR, credentials, issuer, holder (-300 .. -399) */
+
+	/* verifier, status list, trust list, transport (-400 .. -499) */
+
+	/* vault (-500 .. -599) */
+
+	/* token, firmware, FIDO client (-600 .. -699) */
+
+	/* journeys, registry (-700 .. -799) */
+};
+
+#undef C
+#undef U
+#undef S
+#undef D
+
+static const err_row_t *err_find(int err)
+{
+	for (size_t i = 0; i < sizeof(err_rows) / sizeof(err_rows[0]); i++)
+		if (err_rows[i].code == err)
+			return &err_rows[i];
+	return NULL;
+}
+
+const char *amana_strerr(int err)
+{
+	const err_row_t *row = err_find(err);
+	return row != NULL ? row->text : "unknown error";
+}
+
+amana_err_class_t amana_err_class(int err)
+{
+	const err_row_t *row = err_find(err);
+	return row != NULL ? row->cls : AMANA_ERRCLASS_SYSTEM;
+}

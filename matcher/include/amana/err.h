@@ -1,0 +1,90 @@
+/*
+ * amana/err.h: the one error enum of the whole project.
+ *
+ * Every amana function that can fail returns an int: AMANA_OK (0) on success,
+ * or a negative amana_err value. amana_strerr() names it in words that are
+ * safe to show a user (never a secret, never a path to a key).
+ * amana_err_class() sorts an error into the class the command-line programs
+ * turn into an exit code (docs/0002-errors-and-exit-codes.md).
+ *
+ * Ranges: each part owns a block so that parts add codes without clashing.
+ *   -1 .. -99    general
+ *   -100 .. -199 fingerprint matcher
+ *   -200 .. -299 face matcher
+ *   -300 .. -399 CBOR, credentials (mdoc), issuer, holder
+ *   -400 .. -499 verifier, status list, trust list, transport (QR)
+ *   -500 .. -599 vault
+ *   -600 .. -699 token, firmware, FIDO client
+ *   -700 .. -799 journeys, registry
+ *
+ * Freestanding: this header and err.c build for the Cortex-M firmware too.
+ */
+#ifndef AMANA_ERR_H
+#define AMANA_ERR_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum amana_err {
+	AMANA_OK = 0,
+
+	/* general */
+	AMANA_ERR_ARG = -1,          /* invalid argument given by the caller */
+	AMANA_ERR_NOMEM = -2,        /* out of memory */
+	AMANA_ERR_IO = -3,           /* read, write or system call failed */
+	AMANA_ERR_FORMAT = -4,       /* input data is malformed */
+	AMANA_ERR_TRUNCATED = -5,    /* input data ends too early */
+	AMANA_ERR_LIMIT = -6,        /* input exceeds a documented limit */
+	AMANA_ERR_RANGE = -7,        /* a value is outside its allowed range */
+	AMANA_ERR_UNSUPPORTED = -8,  /* a valid feature we do not implement */
+	AMANA_ERR_NOT_FOUND = -9,    /* no such object */
+	AMANA_ERR_EXISTS = -10,      /* object already exists */
+	AMANA_ERR_CRYPTO = -11,      /* a cryptographic primitive failed */
+	AMANA_ERR_VERIFY = -12,      /* a check failed (signature, MAC, digest) */
+	AMANA_ERR_NO_MATCH = -13,    /* biometric sample does not match */
+	AMANA_ERR_BUFFER = -14,      /* output buffer too small */
+	AMANA_ERR_INTERNAL = -15,    /* a bug: an invariant did not hold */
+	AMANA_ERR_NOSPACE = -16,     /* storage is full */
+	AMANA_ERR_DENIED = -17,      /* refused: locked, blocked, no consent */
+	AMANA_ERR_TIMEOUT = -18,     /* an operation timed out */
+	AMANA_ERR_CANCELLED = -19,   /* the user or peer cancelled */
+	AMANA_ERR_STATE = -20,       /* call not valid in the object's state */
+
+	/* fingerprint matcher (-100 .. -199) */
+
+	/* face matcher (-200 .. -299) */
+
+	/* CBOR, credentials, issuer, holder (-300 .. -399) */
+
+	/* verifier, status list, trust list, transport (-400 .. -499) */
+
+	/* vault (-500 .. -599) */
+
+	/* token, firmware, FIDO client (-600 .. -699) */
+
+	/* journeys, registry (-700 .. -799) */
+
+	AMANA_ERR_MIN_ = -800
+} amana_err_t;
+
+/* What the caller, and a command-line program, should make of an error. */
+typedef enum amana_err_class {
+	AMANA_ERRCLASS_OK = 0,     /* success */
+	AMANA_ERRCLASS_CHECK = 1,  /* a check failed: no match, rejected credential */
+	AMANA_ERRCLASS_USAGE = 2,  /* the caller used the interface wrongly */
+	AMANA_ERRCLASS_SYSTEM = 3, /* I/O, memory, storage or internal failure */
+	AMANA_ERRCLASS_DATA = 4    /* the input data is bad */
+} amana_err_class_t;
+
+/* A short English description of err; never NULL ("unknown error" if err is
+ * not an amana error). */
+const char *amana_strerr(int err);
+
+/* The class of err (AMANA_ERRCLASS_SYSTEM for an unknown code). */
+amana_err_class_t amana_err_class(int err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* AMANA_ERR_H */

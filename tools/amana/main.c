@@ -1,0 +1,26 @@
+/* amana: the worker's wallet program. Subcommands live in cmd_*.c files;
+ * this file only lists them. */
+#include <stdio.h>
+
+#include "amana_config.h"
+#include "cli.h"
+
+static int cmd_version(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("amana %s\n", AMANA_VERSION);
+	return CLI_EXIT_OK;
+}
+
+static const cli_cmd_t commands[] = {
+	{"version", cmd_version, "print the version",
+	    "usage: amana version\n\nPrints the program version.\n"},
+};
+
+int main(int argc, char **argv)
+{
+	cli_set_prog("amana");
+	return cli_dispatch("the worker's identity wallet", commands,
+	    sizeof(commands) / sizeof(commands[0]), argc, argv);
+}
