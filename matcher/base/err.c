@@ -48,6 +48,26 @@ static const err_row_t err_rows[] = {
 	/* CBOR, credentials, issuer, holder (-300 .. -399) */
 
 	/* verifier, status list, trust list, transport (-400 .. -499) */
+	/* transport (-450 .. -469) */
+	{AMANA_ERR_QR_BASE45, D, "invalid Base45 text"},
+	{AMANA_ERR_QR_FRAME, D, "not an amana compact frame"},
+	{AMANA_ERR_QR_TOO_BIG, D, "payload too big for the allowed QR codes"},
+	{AMANA_ERR_QR_NONE, D, "no QR code found in the image"},
+	{AMANA_ERR_QR_INCOMPLETE, D, "QR code set is incomplete"},
+	{AMANA_ERR_QR_MIXED, D, "QR codes from different sets were mixed"},
+	{AMANA_ERR_QR_DIGEST, D, "reassembled QR payload does not match its digest"},
+	{AMANA_ERR_QR_IMAGE, D, "image unreadable or unsupported"},
+	/* status list (-470 .. -499) */
+	{AMANA_ERR_STATUS_EXPIRED, C, "status list expired"},
+	{AMANA_ERR_STATUS_REVOKED, C, "credential revoked"},
+	{AMANA_ERR_STATUS_SUSPENDED, C, "credential suspended"},
+	{AMANA_ERR_STATUS_INDEX, D, "status index outside the list"},
+	{AMANA_ERR_STATUS_SIG, C, "status list signature invalid"},
+	{AMANA_ERR_STATUS_URI, C, "status list is for another URI"},
+	{AMANA_ERR_STATUS_FULL, S, "status list has no free index"},
+	{AMANA_ERR_STATUS_FUTURE, C, "status list issued in the future"},
+	{AMANA_ERR_STATUS_ROLLBACK, C, "status list older than the cached one"},
+	{AMANA_ERR_STATUS_NONE, C, "no status list cached for this URI"},
 
 	/* vault (-500 .. -599) */
 

@@ -58,6 +58,26 @@ typedef enum amana_err {
 	/* CBOR, credentials, issuer, holder (-300 .. -399) */
 
 	/* verifier, status list, trust list, transport (-400 .. -499) */
+	/* transport: compact frames and QR codes (-450 .. -469) */
+	AMANA_ERR_QR_BASE45 = -450,      /* text is not valid Base45 */
+	AMANA_ERR_QR_FRAME = -451,       /* not an amana compact frame */
+	AMANA_ERR_QR_TOO_BIG = -452,     /* payload needs more QR codes than allowed */
+	AMANA_ERR_QR_NONE = -453,        /* no QR code found in the image */
+	AMANA_ERR_QR_INCOMPLETE = -454,  /* a multi-code set is missing parts */
+	AMANA_ERR_QR_MIXED = -455,       /* codes from different sets were mixed */
+	AMANA_ERR_QR_DIGEST = -456,      /* reassembled payload does not match its digest */
+	AMANA_ERR_QR_IMAGE = -457,       /* image file unreadable or unsupported */
+	/* status list (-470 .. -499) */
+	AMANA_ERR_STATUS_EXPIRED = -470,   /* the cached status list has expired */
+	AMANA_ERR_STATUS_REVOKED = -471,   /* the credential is revoked */
+	AMANA_ERR_STATUS_SUSPENDED = -472, /* the credential is suspended */
+	AMANA_ERR_STATUS_INDEX = -473,     /* the index is outside the list */
+	AMANA_ERR_STATUS_SIG = -474,       /* the status list signature is invalid */
+	AMANA_ERR_STATUS_URI = -475,       /* the list is not the one referenced */
+	AMANA_ERR_STATUS_FULL = -476,      /* no free index left in the list */
+	AMANA_ERR_STATUS_FUTURE = -477,    /* the list was issued in the future */
+	AMANA_ERR_STATUS_ROLLBACK = -478,  /* the list is older than the cached one */
+	AMANA_ERR_STATUS_NONE = -479,      /* no status list cached for this URI */
 
 	/* vault (-500 .. -599) */
 
