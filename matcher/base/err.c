@@ -72,6 +72,14 @@ static const err_row_t err_rows[] = {
 	/* vault (-500 .. -599) */
 
 	/* token, firmware, FIDO client (-600 .. -699) */
+	/* biometric UV and enrolment on the token, sensor (-650 .. -689) */
+	{AMANA_ERR_UV_BLOCKED, C, "user verification blocked: enter the PIN"},
+	{AMANA_ERR_UV_NO_SAMPLE, C, "no biometric sample was presented"},
+	{AMANA_ERR_UV_NOT_ENROLLED, C, "no finger or face enrolled"},
+	{AMANA_ERR_BIO_FULL, S, "no room for another biometric enrolment"},
+	{AMANA_ERR_BIO_QUALITY, C, "biometric sample quality too low"},
+	{AMANA_ERR_SENSOR_IMAGE, D, "sensor image cannot be read"},
+	{AMANA_ERR_SENSOR_QUALITY, C, "no usable finger or face in the image"},
 
 	/* journeys, registry (-700 .. -799) */
 };

@@ -82,6 +82,14 @@ typedef enum amana_err {
 	/* vault (-500 .. -599) */
 
 	/* token, firmware, FIDO client (-600 .. -699) */
+	/* biometric UV and enrolment on the token, sensor (-650 .. -689) */
+	AMANA_ERR_UV_BLOCKED = -650,      /* UV blocked until the PIN is entered */
+	AMANA_ERR_UV_NO_SAMPLE = -651,    /* no sensor sample is waiting */
+	AMANA_ERR_UV_NOT_ENROLLED = -652, /* no biometric reference enrolled */
+	AMANA_ERR_BIO_FULL = -653,        /* no room for another enrolment */
+	AMANA_ERR_BIO_QUALITY = -654,     /* sample unusable: too few features */
+	AMANA_ERR_SENSOR_IMAGE = -655,    /* sensor image unreadable */
+	AMANA_ERR_SENSOR_QUALITY = -656,  /* sensor found no usable finger/face */
 
 	/* journeys, registry (-700 .. -799) */
 
