@@ -52,12 +52,76 @@ typedef enum amana_err {
 	AMANA_ERR_STATE = -20,       /* call not valid in the object's state */
 
 	/* fingerprint matcher (-100 .. -199) */
+	AMANA_ERR_FP_ISO_MAGIC = -100,     /* not an ISO 19794-2 minutiae record */
+	AMANA_ERR_FP_ISO_VERSION = -101,   /* ISO record version is not " 20" */
+	AMANA_ERR_FP_ISO_LENGTH = -102,    /* record length field disagrees */
+	AMANA_ERR_FP_ISO_TRUNCATED = -103, /* record ends inside a field */
+	AMANA_ERR_FP_ISO_IMAGE = -104,     /* zero image size or resolution */
+	AMANA_ERR_FP_ISO_VIEWS = -105,     /* bad number of finger views */
+	AMANA_ERR_FP_ISO_VIEW = -106,      /* bad finger position/view/impression */
+	AMANA_ERR_FP_ISO_MINUTIA = -107,   /* minutia outside image, bad type/quality */
+	AMANA_ERR_FP_ISO_EXTENDED = -108,  /* extended data block inconsistent */
+	AMANA_ERR_FP_TPL_MAGIC = -110,     /* not an amana fingerprint template */
+	AMANA_ERR_FP_TPL_VERSION = -111,   /* unknown template version */
+	AMANA_ERR_FP_TPL_INVALID = -112,   /* template field out of range */
+	AMANA_ERR_FP_IMAGE_SIZE = -120,    /* image sides outside 100..2000 */
+	AMANA_ERR_FP_IMAGE_DPI = -121,     /* resolution outside 250..1000 dpi */
+	AMANA_ERR_FP_LOW_QUALITY = -122,   /* too little usable fingerprint */
+	AMANA_ERR_FP_WORK = -130,          /* comparison work area too small */
 
 	/* face matcher (-200 .. -299) */
 
 	/* CBOR, credentials, issuer, holder (-300 .. -399) */
+	/* CBOR (-300 .. -319) */
+	AMANA_ERR_CBOR_MALFORMED = -300,  /* not well-formed CBOR */
+	AMANA_ERR_CBOR_TRAILING = -301,   /* bytes follow the CBOR item */
+	AMANA_ERR_CBOR_DUPKEY = -302,     /* a map holds the same key twice */
+	AMANA_ERR_CBOR_INDEFINITE = -303, /* indefinite-length item (not allowed) */
+	AMANA_ERR_CBOR_DEPTH = -304,      /* nesting deeper than the limit */
+	AMANA_ERR_CBOR_ITEMS = -305,      /* more items than the limit */
+	AMANA_ERR_CBOR_SIZE = -306,       /* input or length larger than the limit */
+	AMANA_ERR_CBOR_TYPE = -307,       /* an item has the wrong type */
+	AMANA_ERR_CBOR_MISSING = -308,    /* a required field is missing */
+	AMANA_ERR_CBOR_EXTRA = -309,      /* an unexpected field is present */
+	AMANA_ERR_CBOR_UTF8 = -310,       /* text string is not valid UTF-8 */
+	AMANA_ERR_CBOR_VALUE = -311,      /* a field has a value we do not accept */
+	/* COSE (-320 .. -339) */
+	AMANA_ERR_COSE_ALG = -320,        /* wrong or unsupported COSE algorithm */
+	AMANA_ERR_COSE_CRIT = -321,       /* unknown critical COSE header */
+	AMANA_ERR_COSE_HEADER = -322,     /* malformed or misplaced COSE header */
+	AMANA_ERR_COSE_SIG = -323,        /* COSE signature does not verify */
+	AMANA_ERR_COSE_KEY = -324,        /* malformed or unsupported COSE_Key */
+	AMANA_ERR_COSE_X5CHAIN = -325,    /* missing or malformed x5chain */
+	AMANA_ERR_X509 = -326,            /* certificate malformed or unusable */
+	/* mdoc, issuer, holder (-340 .. -399) */
+	AMANA_ERR_MDOC_VERSION = -340,    /* unsupported mdoc structure version */
+	AMANA_ERR_MDOC_DOCTYPE = -341,    /* docType does not agree */
+	AMANA_ERR_MDOC_DIGEST = -342,     /* an element's digest does not match */
+	AMANA_ERR_MDOC_NO_DIGEST = -343,  /* no digest for a disclosed element */
+	AMANA_ERR_MDOC_DIGEST_ALG = -344, /* unsupported digest algorithm */
+	AMANA_ERR_MDOC_SCHEMA = -345,     /* claims do not fit the schema */
+	AMANA_ERR_MDOC_ELEMENT = -346,    /* element unknown to the schema */
+	AMANA_ERR_MDOC_NO_CRED = -347,    /* no credential answers the request */
+	AMANA_ERR_MDOC_DATE = -348,       /* malformed date or time */
+	AMANA_ERR_MDOC_DEVICE_KEY = -349, /* device key does not match the holder's */
+	AMANA_ERR_MDOC_DOC_ERROR = -350,  /* response reports a document error */
 
 	/* verifier, status list, trust list, transport (-400 .. -499) */
+	/* verifier and trust list (-400 .. -449) */
+	AMANA_ERR_VERIFY_UNTRUSTED = -400,   /* issuer chain ends at no pinned root */
+	AMANA_ERR_VERIFY_CERT_TIME = -401,   /* a certificate is expired or not yet valid */
+	AMANA_ERR_VERIFY_NOT_YET = -402,     /* the credential is not yet valid */
+	AMANA_ERR_VERIFY_EXPIRED = -403,     /* the credential has expired */
+	AMANA_ERR_VERIFY_ISSUER_SIG = -404,  /* the issuer signature is invalid */
+	AMANA_ERR_VERIFY_DEVICE_SIG = -405,  /* the device signature is invalid */
+	AMANA_ERR_VERIFY_DEVICE_MAC = -406,  /* device MAC auth cannot be checked here */
+	AMANA_ERR_VERIFY_NOT_REQUESTED = -407, /* an element was disclosed unasked */
+	AMANA_ERR_VERIFY_SIGNED_TIME = -408, /* signed after the signer's cert expired */
+	AMANA_ERR_VERIFY_NO_STATUS = -409,   /* no status information to check */
+	AMANA_ERR_TRUST_SIG = -420,          /* the trust list signature is invalid */
+	AMANA_ERR_TRUST_EXPIRED = -421,      /* the trust list has expired */
+	AMANA_ERR_TRUST_EMPTY = -422,        /* the trust list holds no root */
+	AMANA_ERR_REQUEST_NONCE = -430,      /* request nonce missing or too short */
 	/* transport: compact frames and QR codes (-450 .. -469) */
 	AMANA_ERR_QR_BASE45 = -450,      /* text is not valid Base45 */
 	AMANA_ERR_QR_FRAME = -451,       /* not an amana compact frame */
