@@ -130,6 +130,20 @@ static const err_row_t err_rows[] = {
 	{AMANA_ERR_STATUS_NONE, C, "no status list cached for this URI"},
 
 	/* vault (-500 .. -599) */
+	{AMANA_ERR_VAULT_SECRET, C, "wrong passphrase, recovery key or token: no key slot opens"},
+	{AMANA_ERR_VAULT_NOT_VAULT, U, "not a vault (no key slot file)"},
+	{AMANA_ERR_VAULT_SLOTS, D, "vault key slot file is corrupt"},
+	{AMANA_ERR_VAULT_MANIFEST, D, "vault manifest is corrupt or was tampered with"},
+	{AMANA_ERR_VAULT_OBJECT, D, "vault object is corrupt or was tampered with"},
+	{AMANA_ERR_VAULT_MISSING, D, "vault object is missing"},
+	{AMANA_ERR_VAULT_SLOTS_FULL, U, "no free key slot in the vault"},
+	{AMANA_ERR_VAULT_WEAK_KDF, U, "key derivation parameters below the vault minimum"},
+	{AMANA_ERR_VAULT_SAME_SECRET, U, "that secret already opens a key slot"},
+	{AMANA_ERR_VAULT_TOO_LARGE, U, "document larger than the vault allows"},
+	{AMANA_ERR_VAULT_LAST_SLOT, U, "refusing to remove the last key slot"},
+	{AMANA_ERR_VAULT_WORDS, D, "recovery words are invalid (typo or checksum)"},
+	{AMANA_ERR_VAULT_NAME, C, "no vault entry of that name"},
+	{AMANA_ERR_VAULT_TOKEN, C, "the token did not release the vault secret"},
 
 	/* token, firmware, FIDO client (-600 .. -699) */
 	/* biometric UV and enrolment on the token, sensor (-650 .. -689) */

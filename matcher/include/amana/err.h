@@ -144,6 +144,20 @@ typedef enum amana_err {
 	AMANA_ERR_STATUS_NONE = -479,      /* no status list cached for this URI */
 
 	/* vault (-500 .. -599) */
+	AMANA_ERR_VAULT_SECRET = -500,       /* no key slot opens with this secret */
+	AMANA_ERR_VAULT_NOT_VAULT = -501,    /* directory is not a vault */
+	AMANA_ERR_VAULT_SLOTS = -502,        /* key slot file corrupt */
+	AMANA_ERR_VAULT_MANIFEST = -503,     /* manifest corrupt or tampered */
+	AMANA_ERR_VAULT_OBJECT = -504,       /* an object is corrupt or tampered */
+	AMANA_ERR_VAULT_MISSING = -505,      /* an object file is missing */
+	AMANA_ERR_VAULT_SLOTS_FULL = -506,   /* no free key slot */
+	AMANA_ERR_VAULT_WEAK_KDF = -507,     /* KDF parameters below the minimum */
+	AMANA_ERR_VAULT_SAME_SECRET = -508,  /* secret already opens a slot */
+	AMANA_ERR_VAULT_TOO_LARGE = -509,    /* document above the size limit */
+	AMANA_ERR_VAULT_LAST_SLOT = -510,    /* would remove the last way in */
+	AMANA_ERR_VAULT_WORDS = -511,        /* recovery words invalid */
+	AMANA_ERR_VAULT_NAME = -512,         /* no entry of that name */
+	AMANA_ERR_VAULT_TOKEN = -513,        /* token did not release the secret */
 
 	/* token, firmware, FIDO client (-600 .. -699) */
 	/* biometric UV and enrolment on the token, sensor (-650 .. -689) */
