@@ -60,6 +60,15 @@ static const err_row_t err_rows[] = {
 	{AMANA_ERR_FP_WORK, U, "fingerprint comparison work area too small or misaligned"},
 
 	/* face matcher (-200 .. -299) */
+	{AMANA_ERR_FACE_IMAGE, D, "image missing, undecodable or of an unsupported format"},
+	{AMANA_ERR_FACE_NONE, D, "no face found in the image"},
+	{AMANA_ERR_FACE_SEVERAL, D, "several faces of similar size in the image"},
+	{AMANA_ERR_FACE_SMALL, D, "face too small"},
+	{AMANA_ERR_FACE_BLUR, D, "face image too blurred"},
+	{AMANA_ERR_FACE_EXPOSURE, D, "face too dark, too bright or without contrast"},
+	{AMANA_ERR_FACE_POSE, D, "face turned too far from frontal"},
+	{AMANA_ERR_FACE_MODEL, S, "face model file missing, unreadable or not the expected model"},
+	{AMANA_ERR_FACE_VERSION, D, "face template version not supported"},
 
 	/* CBOR, credentials, issuer, holder (-300 .. -399) */
 	{AMANA_ERR_CBOR_MALFORMED, D, "malformed CBOR"},

@@ -70,6 +70,15 @@ typedef enum amana_err {
 	AMANA_ERR_FP_WORK = -130,          /* comparison work area too small */
 
 	/* face matcher (-200 .. -299) */
+	AMANA_ERR_FACE_IMAGE = -200,     /* image missing, undecodable or unsupported */
+	AMANA_ERR_FACE_NONE = -201,      /* no face found */
+	AMANA_ERR_FACE_SEVERAL = -202,   /* several faces of similar size */
+	AMANA_ERR_FACE_SMALL = -203,     /* face too small for a template */
+	AMANA_ERR_FACE_BLUR = -204,      /* face too blurred */
+	AMANA_ERR_FACE_EXPOSURE = -205,  /* face too dark, too bright or flat */
+	AMANA_ERR_FACE_POSE = -206,      /* face turned too far from frontal */
+	AMANA_ERR_FACE_MODEL = -207,     /* model file missing, unreadable or wrong */
+	AMANA_ERR_FACE_VERSION = -208,   /* face template of another version */
 
 	/* CBOR, credentials, issuer, holder (-300 .. -399) */
 	/* CBOR (-300 .. -319) */

@@ -1,0 +1,170 @@
+/* mcc_cyl.c: building and comparing bit cylinders.
+ *
+ * A cylinder describes the neighbourhood of one minutia in the minutia's own
+ * frame: NS x NS spatial cells by ND direction bins, each cell 1 when the
+ * Gaussian-weighted neighbours near its centre, with a direction close to
+ * the bin's, sum to at least MU_PSI. Only cells inside the template's
+ * convex hull (enlarged by OMEGA) are valid; the similarity counts only
+ * cells valid in both cylinders, which makes partial overlap fair.
+ * Neighbours are splatted into a window of cells around them (separable
+ * Gaussian from a table), so the cost grows with neighbours, not cells. */
+#include <math.h>
+#include <string.h>
+
+#include "mcc.h"
+#include "mcc_tables.h"
+
+static float gs_at(float t)
+{
+	float a = fabsf(t) * (float)MCC_GS_STEPS;
+	int i = (int)(a + 0.5f);
+	return i < MCC_GS_LEN ? mcc_gs[i] : 0.0f;
+}
+
+float mcc_atan2_units(float y, float x)
+{
+	float ax = fabsf(x), ay = fabsf(y);
+	float mx = ax > ay ? ax : ay, mn = ax > ay ? ay : ax;
+	if (mx == 0.0f)
+		return 0.0f;
+	float a = mn / mx, s = a * a;
+	/* minimax polynomial for atan on [0, 1], error below 1e-5 rad */
+	float r = ((-0.0464964749f * s + 0.15931422f) * s - 0.327622764f) * s *
+	    a + a;
+	if (ay > ax)
+		r = 1.57079637f - r;
+	if (x < 0.0f)
+		r = 3.14159265f - r;
+	if (y < 0.0f)
+		r = -r;
+	float u = r * (128.0f / 3.14159265f);
+	return u < 0.0f ? u + 256.0f : u;
+}
+
+static int valid_at(const mcc_rows_t *rows, float x, float y)
+{
+	float fr = (y - rows->y0) / rows->step;
+	if (fr < 0.0f || fr >= (float)rows->n)
+		return 0;
+	int r = (int)fr;
+	return x >= (float)rows->lo[r] && x <= (float)rows->hi[r];
+}
+
+int mcc_cyl_build(const amana_fp_template_t *t, unsigned idx,
+    const mcc_rows_t *rows, float *sum, mcc_cyl_t *out)
+{
+	const amana_fp_minutia_t *m = &t->minutiae[idx];
+	const float c = mcc_cos[m->angle], s = mcc_sin[m->angle];
+	const float half = (float)(MCC_NS - 1) * 0.5f;
+	memset(out, 0, sizeof(*out));
+
+	/* validity mask: in-R cells whose centre lies in the enlarged hull */
+	int nvalid = 0;
+	for (int cell = 0; cell < MCC_CELLS; cell++) {
+		if (!(mcc_inr[cell >> 6] >> (cell & 63) & 1u))
+			continue;
+		float u = ((float)(cell % MCC_NS) - half) * MCC_DS;
+		float v = ((float)(cell / MCC_NS) - half) * MCC_DS;
+		float x = (float)m->x + u * c - v * s;
+		float y = (float)m->y - (u * s + v * c);
+		if (valid_at(rows, x, y)) {
+			out->mask[cell >> 6] |= (uint64_t)1 << (cell & 63);
+			nvalid++;
+		}
+	}
+	if ((float)nvalid < MCC_MIN_VC * (float)MCC_INR_CELLS)
+		return 0;
+
+	int neigh = 0, i0 = MCC_NS, i1 = -1, j0 = MCC_NS, j1 = -1;
+	const float reach = MCC_REACH / MCC_DS;
+	for (unsigned k = 0; k < t->count; k++) {
+		if (k == idx)
+			continue;
+		const amana_fp_minutia_t *n = &t->minutiae[k];
+		float dx = (float)n->x - (float)m->x;
+		float dy = (float)m->y - (float)n->y; /* y up */
+		if (dx * dx + dy * dy > MCC_NEIGH_R * MCC_NEIGH_R)
+			continue;
+		neigh++;
+		float u = dx * c + dy * s, v = -dx * s + dy * c;
+		float cu = u / MCC_DS + half, cv = v / MCC_DS + half;
+		int a0 = (int)ceilf(cu - reach), a1 = (int)floorf(cu + reach);
+		int b0 = (int)ceilf(cv - reach), b1 = (int)floorf(cv + reach);
+		a0 = a0 < 0 ? 0 : a0;
+		b0 = b0 < 0 ? 0 : b0;
+		a1 = a1 >= MCC_NS ? MCC_NS - 1 : a1;
+		b1 = b1 >= MCC_NS ? MCC_NS - 1 : b1;
+		if (a0 > a1 || b0 > b1)
+			continue;
+		float gx[MCC_NS], gy[MCC_NS];
+		for (int i = a0; i <= a1; i++)
+			gx[i] = gs_at(((float)i - cu) * MCC_DS);
+		for (int j = b0; j <= b1; j++)
+			gy[j] = gs_at(((float)j - cv) * MCC_DS);
+		int dtheta = mcc_angle_diff(m->angle, n->angle);
+		for (int d = 0; d < MCC_ND; d++) {
+			/* bin centre -pi + (d + 1/2) * 2pi/ND, in units */
+			float phi = -128.0f + ((float)d + 0.5f) * (256.0f / MCC_ND);
+			float diff = phi - (float)dtheta;
+			diff = diff > 128.0f ? diff - 256.0f :
+			    diff < -128.0f ? diff + 256.0f : diff;
+			int di = (int)(fabsf(diff) + 0.5f);
+			float gd = mcc_gd[di > 128 ? 128 : di];
+			if (gd < 0.01f)
+				continue;
+			float *plane = sum + d * MCC_CELLS;
+			for (int j = b0; j <= b1; j++) {
+				float w = gd * gy[j];
+				for (int i = a0; i <= a1; i++)
+					plane[j * MCC_NS + i] += w * gx[i];
+			}
+		}
+		i0 = a0 < i0 ? a0 : i0;
+		i1 = a1 > i1 ? a1 : i1;
+		j0 = b0 < j0 ? b0 : j0;
+		j1 = b1 > j1 ? b1 : j1;
+	}
+	for (int d = 0; d < MCC_ND; d++) {
+		float *plane = sum + d * MCC_CELLS;
+		for (int j = j0; j <= j1; j++)
+			for (int i = i0; i <= i1; i++) {
+				int cell = j * MCC_NS + i;
+				if (plane[cell] >= MCC_MU_PSI)
+					out->bits[d][cell >> 6] |=
+					    (uint64_t)1 << (cell & 63);
+				plane[cell] = 0.0f;
+			}
+		for (int w = 0; w < MCC_WORDS; w++)
+			out->bits[d][w] &= out->mask[w];
+	}
+	return neigh >= MCC_MIN_M;
+}
+
+static int popcount64(uint64_t v)
+{
+	return __builtin_popcountll(v);
+}
+
+float mcc_cyl_similarity(const mcc_cyl_t *a, const mcc_cyl_t *b)
+{
+	uint64_t common[MCC_WORDS];
+	int nc = 0;
+	for (int w = 0; w < MCC_WORDS; w++) {
+		common[w] = a->mask[w] & b->mask[w];
+		nc += popcount64(common[w]);
+	}
+	if ((float)nc < MCC_MIN_ME * (float)MCC_INR_CELLS)
+		return 0.0f;
+	int na = 0, nb = 0, nx = 0;
+	for (int d = 0; d < MCC_ND; d++)
+		for (int w = 0; w < MCC_WORDS; w++) {
+			uint64_t x = a->bits[d][w] & common[w];
+			uint64_t y = b->bits[d][w] & common[w];
+			na += popcount64(x);
+			nb += popcount64(y);
+			nx += popcount64(x ^ y);
+		}
+	if (na + nb == 0)
+		return 0.0f;
+	return 1.0f - sqrtf((float)nx) / (sqrtf((float)na) + sqrtf((float)nb));
+}

@@ -1,0 +1,256 @@
+/* mcc_match.c: amana_fp_compare, MCC with LSS-R consolidation.
+ *
+ * 1. Cylinders of the reference are built into the work area; those of the
+ *    probe are built one at a time and compared with every reference
+ *    cylinder, keeping the MCC_HEAP best pairs in a min-heap (the full
+ *    similarity matrix would not fit 32 KiB).
+ * 2. LSS-R: the best one-to-one pairs (nR = the smaller count of valid
+ *    cylinders) are relaxed MCC_NREL times by their geometric compatibility
+ *    rho (distance, direction difference and radial angle agreement), so
+ *    pairs that agree with many others gain and lone pairs fade.
+ * 3. The score is the mean relaxed similarity of the nP most "efficient"
+ *    pairs (relaxed / initial), nP growing with the minutiae counts.
+ * Everything is float with table lookups, so the result is the same on
+ * every run and platform; nothing is allocated. */
+#include <math.h>
+#include <string.h>
+
+#include "amana/err.h"
+#include "mcc.h"
+#include "mcc_tables.h"
+
+typedef struct mcc_pair {
+	float sim;
+	uint8_t a, b;
+} mcc_pair_t;
+
+typedef struct mcc_work {
+	union {
+		mcc_cyl_t cyl[AMANA_FP_MAX_MINUTIAE];
+		uint16_t rho[AMANA_FP_MAX_MINUTIAE * AMANA_FP_MAX_MINUTIAE];
+	} u;
+	union {
+		float sum[MCC_ND * MCC_CELLS];
+		int16_t pts[2 * AMANA_FP_MAX_MINUTIAE + 2][2];
+		struct {
+			float lam0[AMANA_FP_MAX_MINUTIAE];
+			float lam[AMANA_FP_MAX_MINUTIAE];
+			float next[AMANA_FP_MAX_MINUTIAE];
+			float eff[AMANA_FP_MAX_MINUTIAE];
+		} r;
+	} s;
+	mcc_cyl_t probe;
+	mcc_rows_t rows;
+	mcc_pair_t heap[MCC_HEAP];
+	mcc_pair_t pairs[AMANA_FP_MAX_MINUTIAE];
+	uint8_t valid[AMANA_FP_MAX_MINUTIAE];
+	uint8_t used_a[AMANA_FP_MAX_MINUTIAE], used_b[AMANA_FP_MAX_MINUTIAE];
+} mcc_work_t;
+
+_Static_assert(sizeof(mcc_work_t) <= AMANA_FP_COMPARE_WORK_BYTES,
+    "comparison work area exceeds its documented size");
+
+/* heap order: smaller sim first; ties broken by indices so that the kept
+ * set never depends on insertion order details */
+static int pair_less(const mcc_pair_t *x, const mcc_pair_t *y)
+{
+	if (x->sim != y->sim)
+		return x->sim < y->sim;
+	if (x->a != y->a)
+		return x->a > y->a;
+	return x->b > y->b;
+}
+
+static void heap_push(mcc_pair_t *h, int *n, mcc_pair_t p)
+{
+	int i;
+	if (*n < MCC_HEAP) {
+		i = (*n)++;
+		while (i > 0 && pair_less(&p, &h[(i - 1) / 2])) {
+			h[i] = h[(i - 1) / 2];
+			i = (i - 1) / 2;
+		}
+		h[i] = p;
+		return;
+	}
+	if (!pair_less(&h[0], &p))
+		return;
+	i = 0; /* replace the root and sift down */
+	for (;;) {
+		int l = 2 * i + 1, r = l + 1, m = i;
+		const mcc_pair_t *cur = &p;
+		if (l < *n && pair_less(&h[l], cur)) {
+			m = l;
+			cur = &h[l];
+		}
+		if (r < *n && pair_less(&h[r], cur))
+			m = r;
+		if (m == i)
+			break;
+		h[i] = h[m];
+		i = m;
+	}
+	h[i] = p;
+}
+
+static float z1(float d)
+{
+	int i = (int)(d * (float)MCC_Z1_STEPS + 0.5f);
+	return i < MCC_Z1_LEN ? mcc_z1[i] : 0.0f;
+}
+
+static float z2(float units)
+{
+	int i = (int)(fabsf(units) + 0.5f);
+	return mcc_z2[i > 128 ? 128 : i];
+}
+
+static float wrap_units(float d)
+{
+	return d > 128.0f ? d - 256.0f : d < -128.0f ? d + 256.0f : d;
+}
+
+/* Compatibility of pairs (a1, b1) and (a2, b2), after LSS-R. */
+static float rho(const amana_fp_minutia_t *a1, const amana_fp_minutia_t *a2,
+    const amana_fp_minutia_t *b1, const amana_fp_minutia_t *b2)
+{
+	float ax = (float)a2->x - (float)a1->x, ay = (float)a1->y - (float)a2->y;
+	float bx = (float)b2->x - (float)b1->x, by = (float)b1->y - (float)b2->y;
+	float r = z1(fabsf(sqrtf(ax * ax + ay * ay) - sqrtf(bx * bx + by * by)));
+	if (r < 1e-4f)
+		return 0.0f;
+	int da = mcc_angle_diff(a1->angle, a2->angle);
+	int db = mcc_angle_diff(b1->angle, b2->angle);
+	r *= z2((float)mcc_angle_diff(da, db));
+	if (r < 1e-4f)
+		return 0.0f;
+	float ra = wrap_units((float)a1->angle - mcc_atan2_units(ay, ax));
+	float rb = wrap_units((float)b1->angle - mcc_atan2_units(by, bx));
+	return r * z2(wrap_units(ra - rb));
+}
+
+static float sigmoid(float v, float mu, float tau)
+{
+	return 1.0f / (1.0f + expf(-tau * (v - mu)));
+}
+
+int amana_fp_compare(const amana_fp_template_t *probe,
+    const amana_fp_template_t *ref, void *work, size_t work_len,
+    float *score)
+{
+	if (probe == NULL || ref == NULL || score == NULL)
+		return AMANA_ERR_ARG;
+	*score = 0.0f;
+	if (work == NULL || work_len < sizeof(mcc_work_t) ||
+	    ((uintptr_t)work & 7u) != 0)
+		return AMANA_ERR_FP_WORK;
+	if (amana_fp_template_check(probe) != AMANA_OK ||
+	    amana_fp_template_check(ref) != AMANA_OK)
+		return AMANA_ERR_FP_TPL_INVALID;
+	mcc_work_t *w = work;
+
+	/* reference cylinders */
+	mcc_rows_build(ref, w->s.pts, &w->rows);
+	memset(w->s.sum, 0, sizeof(w->s.sum));
+	int na = 0, nb = 0, nh = 0;
+	for (unsigned i = 0; i < ref->count; i++) {
+		w->valid[i] = (uint8_t)mcc_cyl_build(ref, i, &w->rows, w->s.sum,
+		    &w->u.cyl[i]);
+		na += w->valid[i];
+	}
+	/* probe cylinders, one at a time, against all of them */
+	mcc_rows_build(probe, w->s.pts, &w->rows);
+	memset(w->s.sum, 0, sizeof(w->s.sum));
+	for (unsigned j = 0; j < probe->count; j++) {
+		if (!mcc_cyl_build(probe, j, &w->rows, w->s.sum, &w->probe))
+			continue;
+		nb++;
+		int pa = probe->minutiae[j].angle;
+		for (unsigned i = 0; i < ref->count; i++) {
+			if (!w->valid[i])
+				continue;
+			int d = mcc_angle_diff(ref->minutiae[i].angle, pa);
+			if (d > MCC_DELTA_THETA || d < -MCC_DELTA_THETA)
+				continue;
+			float sim = mcc_cyl_similarity(&w->u.cyl[i], &w->probe);
+			if (sim > 0.0f)
+				heap_push(w->heap, &nh, (mcc_pair_t){sim,
+				    (uint8_t)i, (uint8_t)j});
+		}
+	}
+	int nr = na < nb ? na : nb;
+	if (nr == 0 || nh == 0)
+		return AMANA_OK;
+
+	/* best first (insertion sort: nh <= MCC_HEAP), then one-to-one */
+	for (int i = 1; i < nh; i++) {
+		mcc_pair_t v = w->heap[i];
+		int k = i;
+		while (k > 0 && pair_less(&w->heap[k - 1], &v)) {
+			w->heap[k] = w->heap[k - 1];
+			k--;
+		}
+		w->heap[k] = v;
+	}
+	memset(w->used_a, 0, sizeof(w->used_a));
+	memset(w->used_b, 0, sizeof(w->used_b));
+	int np = 0;
+	for (int i = 0; i < nh && np < nr; i++) {
+		mcc_pair_t p = w->heap[i];
+		if (w->used_a[p.a] || w->used_b[p.b])
+			continue;
+		w->used_a[p.a] = w->used_b[p.b] = 1;
+		w->pairs[np++] = p;
+	}
+
+	/* compatibilities, quantised to 16 bits over the reference cylinders */
+	uint16_t *rh = w->u.rho;
+	for (int t = 0; t < np; t++) {
+		rh[t * np + t] = 0;
+		for (int k = t + 1; k < np; k++) {
+			float v = rho(&ref->minutiae[w->pairs[t].a],
+			    &ref->minutiae[w->pairs[k].a],
+			    &probe->minutiae[w->pairs[t].b],
+			    &probe->minutiae[w->pairs[k].b]);
+			uint16_t q = (uint16_t)(v * 65535.0f + 0.5f);
+			rh[t * np + k] = rh[k * np + t] = q;
+		}
+	}
+	float *lam0 = w->s.r.lam0, *lam = w->s.r.lam, *next = w->s.r.next;
+	for (int t = 0; t < np; t++)
+		lam0[t] = lam[t] = w->pairs[t].sim;
+	float scale = np > 1 ? (1.0f - MCC_WR) / (65535.0f * (float)(np - 1))
+	    : 0.0f;
+	for (int it = 0; it < MCC_NREL; it++) {
+		for (int t = 0; t < np; t++) {
+			float acc = 0.0f;
+			const uint16_t *row = rh + t * np;
+			for (int k = 0; k < np; k++)
+				acc += (float)row[k] * lam[k];
+			next[t] = MCC_WR * lam[t] + scale * acc;
+		}
+		memcpy(lam, next, (size_t)np * sizeof(float));
+	}
+
+	/* nP by the minutiae counts; take the most efficient pairs */
+	int minc = ref->count < probe->count ? ref->count : probe->count;
+	float zp = sigmoid((float)minc, MCC_MU_P, MCC_TAU_P);
+	int want = MCC_MIN_NP + (int)(zp * (float)(MCC_MAX_NP - MCC_MIN_NP) +
+	    0.5f);
+	if (want > np)
+		want = np;
+	float *eff = w->s.r.eff;
+	for (int t = 0; t < np; t++)
+		eff[t] = lam[t] / lam0[t];
+	float total = 0.0f;
+	for (int n = 0; n < want; n++) {
+		int best = 0;
+		for (int t = 1; t < np; t++)
+			if (eff[t] > eff[best])
+				best = t;
+		total += lam[best];
+		eff[best] = -1.0f;
+	}
+	*score = total / (float)(MCC_MIN_NP > want ? MCC_MIN_NP : want);
+	return AMANA_OK;
+}
