@@ -1,0 +1,34 @@
+/*
+ * cm4_crypto_arena.h: the static arena mbedTLS's big numbers are carved
+ * from (memory_buffer_alloc), the on-target random source, and a stack
+ * high-water probe.
+ *
+ * mbedTLS 2.28's bignum module allocates its limbs; on the token that memory
+ * is this fixed array, so the image still has no heap and a peak that the
+ * self-test measures (CM4_CRYPTO_ARENA_SIZE must exceed it with margin).
+ */
+#ifndef AMANA_CM4_CRYPTO_ARENA_H
+#define AMANA_CM4_CRYPTO_ARENA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CM4_CRYPTO_ARENA_SIZE 6144u
+
+/* Hands the arena to mbedTLS; call once before any mbedTLS call. */
+void cm4_crypto_arena_init(void);
+/* Peak bytes in use since init (mbedTLS's own accounting, headers included). */
+size_t cm4_crypto_arena_peak(void);
+
+/* Fills buf with len bytes from the host's /dev/urandom (semihosting).
+ * Returns 0, or -1 if the source cannot be read. */
+int cm4_rng_fill(uint8_t *buf, size_t len);
+/* The same with mbedTLS's f_rng signature (ctx unused). */
+int cm4_rng_mbedtls(void *ctx, unsigned char *buf, size_t len);
+
+/* Fills the unused stack with a pattern; cm4_stack_peak() later reports how
+ * many bytes below the top were ever written. */
+void cm4_stack_paint(void);
+size_t cm4_stack_peak(void);
+
+#endif /* AMANA_CM4_CRYPTO_ARENA_H */
