@@ -37,10 +37,10 @@ typedef struct bio_work {
 } bio_work_t;
 
 /* Unpacks a fingerprint probe into w->probe and checks it is usable
- * (AMANA_ERR_BIO_QUALITY when it has too few minutiae or its quality is
- * under AMANA_FP_ENROL_MIN_QUALITY). */
-int bio_fp_probe_load(bio_work_t *w, const uint8_t *probe, size_t len)
-    __attribute__((warn_unused_result));
+ * (AMANA_ERR_BIO_QUALITY when it has too few minutiae or, for an enrolment
+ * sample, its quality is under AMANA_FP_ENROL_MIN_QUALITY). */
+int bio_fp_probe_load(bio_work_t *w, const uint8_t *probe, size_t len,
+    bool enrol) __attribute__((warn_unused_result));
 
 /* Score of w->probe against the packed reference ref[len]. */
 int bio_fp_score_ref(bio_work_t *w, const uint8_t *ref, size_t len,
