@@ -1,0 +1,83 @@
+// detect.cpp: face detection. fr_detect (an Ultra-Light-Fast-style SSD,
+// 320x240 input) gives softmaxed scores and decoded, normalised corner boxes
+// for 4,420 priors; we threshold, merge with NMS and sort by size. The Haar
+// cascade is the fallback that needs no download (lower recall on tight
+// crops, no score: every cascade face gets score 1).
+#include <opencv2/dnn.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <algorithm>
+
+#include "amana/err.h"
+#include "face_internal.hpp"
+
+namespace amana_face {
+
+static int detect_dnn(amana_face_engine &e, const cv::Mat &grey, std::vector<Face> &faces)
+{
+	cv::Mat rgb;
+	cv::cvtColor(grey, rgb, cv::COLOR_GRAY2RGB);
+	// (x - 127) / 128, resized to 320x240 regardless of aspect, as trained.
+	cv::Mat blob = cv::dnn::blobFromImage(rgb, 1.0 / 128.0, cv::Size(320, 240),
+	    cv::Scalar(127, 127, 127), false, false, CV_32F);
+	e.detect.setInput(blob);
+	std::vector<cv::Mat> outs;
+	e.detect.forward(outs, std::vector<std::string>{"scores", "boxes"});
+	if (outs.size() != 2 || outs[0].total() != 4420 * 2 || outs[1].total() != 4420 * 4)
+		return AMANA_ERR_FACE_MODEL;
+	const float *sc = outs[0].ptr<float>();
+	const float *bx = outs[1].ptr<float>();
+
+	std::vector<cv::Rect> rects;  // NMSBoxes wants integer rects in 4.6
+	std::vector<cv::Rect2f> boxes;
+	std::vector<float> scores;
+	const float W = (float)grey.cols, H = (float)grey.rows;
+	for (int i = 0; i < 4420; i++) {
+		float s = sc[2 * i + 1];
+		if (!(s > kDetectScore))
+			continue;
+		float x1 = bx[4 * i] * W, y1 = bx[4 * i + 1] * H;
+		float x2 = bx[4 * i + 2] * W, y2 = bx[4 * i + 3] * H;
+		if (!(x2 > x1 && y2 > y1))
+			continue;
+		boxes.emplace_back(x1, y1, x2 - x1, y2 - y1);
+		rects.emplace_back(cvRound(x1), cvRound(y1), cvRound(x2 - x1), cvRound(y2 - y1));
+		scores.push_back(s);
+	}
+	std::vector<int> keep;
+	cv::dnn::NMSBoxes(rects, scores, kDetectScore, kDetectNms, keep);
+	for (int k : keep)
+		faces.push_back(Face{boxes[(size_t)k], scores[(size_t)k]});
+	return AMANA_OK;
+}
+
+static int detect_cascade(amana_face_engine &e, const cv::Mat &grey, std::vector<Face> &faces)
+{
+	cv::Mat eq;
+	cv::equalizeHist(grey, eq);
+	std::vector<cv::Rect> found;
+	e.cascade.detectMultiScale(eq, found, 1.1, 4, 0, cv::Size(24, 24));
+	// The cascade's box is square and tighter than fr_detect's around the
+	// brow and chin; stretch it so the landmark crop sees the whole face.
+	for (const cv::Rect &r : found) {
+		float cx = (float)r.x + (float)r.width / 2, cy = (float)r.y + (float)r.height / 2;
+		float side = (float)r.height * 1.15f;
+		faces.push_back(Face{cv::Rect2f(cx - side / 2, cy - side * 0.45f, side, side), 1.0f});
+	}
+	return AMANA_OK;
+}
+
+int detect_faces(amana_face_engine &e, const cv::Mat &grey, std::vector<Face> &faces)
+{
+	faces.clear();
+	int rc = e.detector == AMANA_FACE_DETECT_CASCADE ? detect_cascade(e, grey, faces) :
+	    detect_dnn(e, grey, faces);
+	if (rc != AMANA_OK)
+		return rc;
+	std::sort(faces.begin(), faces.end(), [](const Face &a, const Face &b) {
+		return a.box.area() > b.box.area();
+	});
+	return AMANA_OK;
+}
+
+} // namespace amana_face
