@@ -1,0 +1,204 @@
+/*
+ * cm4_hal.c: see cm4_hal.h. Why it is built this way:
+ * - the flash file is read page-slice by page-slice through semihosting
+ *   rather than cached in RAM: 64 KiB of store would not fit next to the
+ *   core in 64 KiB of RAM;
+ * - program ANDs the new bytes into the old ones, as NOR flash does, so a
+ *   store bug that programs a byte twice shows up here as it would on a part.
+ */
+#include "cm4_hal.h"
+
+#include <string.h>
+
+#include "amana/err.h"
+#include "board.h"
+#include "cm4_crypto_arena.h"
+#include "semihost.h"
+
+static int flash_fd = -1;
+static bool presence_denied;
+
+/* Sensor side channel: one pending sample, filled by the UART1 parser. */
+static struct {
+	uint8_t state;     /* 0 magic, 1 modality, 2 len lo, 3 len hi, 4 body */
+	uint8_t modality;
+	uint16_t len, got;
+	bool ready;
+	uint8_t buf[TOKEN_PROBE_MAX];
+} sensor;
+
+static void hid_send(void *ctx, const uint8_t report[TOKEN_HID_REPORT_LEN])
+{
+	(void)ctx;
+	cm4_uart_write(CM4_UART_HID, report, TOKEN_HID_REPORT_LEN);
+}
+
+static bool flash_range_ok(uint32_t page, uint32_t off, size_t len)
+{
+	return page < CM4_STORE_PAGES && off <= CM4_STORE_PAGE_SIZE &&
+	    len <= CM4_STORE_PAGE_SIZE - off;
+}
+
+static int flash_read(void *ctx, uint32_t page, uint32_t off, uint8_t *buf,
+    size_t len)
+{
+	(void)ctx;
+	if (!flash_range_ok(page, off, len))
+		return AMANA_ERR_ARG;
+	if (len == 0)
+		return AMANA_OK;
+	if (cm4_semihost_seek(flash_fd, page * CM4_STORE_PAGE_SIZE + off) != 0 ||
+	    cm4_semihost_read(flash_fd, buf, len) != 0)
+		return AMANA_ERR_IO;
+	return AMANA_OK;
+}
+
+static int flash_erase(void *ctx, uint32_t page)
+{
+	uint8_t ff[256];
+	(void)ctx;
+	if (page >= CM4_STORE_PAGES)
+		return AMANA_ERR_ARG;
+	memset(ff, 0xFF, sizeof(ff));
+	if (cm4_semihost_seek(flash_fd, page * CM4_STORE_PAGE_SIZE) != 0)
+		return AMANA_ERR_IO;
+	for (uint32_t i = 0; i < CM4_STORE_PAGE_SIZE; i += sizeof(ff))
+		if (cm4_semihost_write(flash_fd, ff, sizeof(ff)) != 0)
+			return AMANA_ERR_IO;
+	return AMANA_OK;
+}
+
+static int flash_program(void *ctx, uint32_t page, uint32_t off,
+    const uint8_t *buf, size_t len)
+{
+	uint8_t old[128];
+	if (!flash_range_ok(page, off, len))
+		return AMANA_ERR_ARG;
+	while (len > 0) {
+		size_t n = len < sizeof(old) ? len : sizeof(old);
+		int rc = flash_read(ctx, page, off, old, n);
+		if (rc != AMANA_OK)
+			return rc;
+		for (size_t i = 0; i < n; i++)
+			old[i] &= buf[i];
+		if (cm4_semihost_seek(flash_fd, page * CM4_STORE_PAGE_SIZE + off) != 0 ||
+		    cm4_semihost_write(flash_fd, old, n) != 0)
+			return AMANA_ERR_IO;
+		buf += n;
+		off += (uint32_t)n;
+		len -= n;
+	}
+	return AMANA_OK;
+}
+
+static int rng(void *ctx, uint8_t *buf, size_t len)
+{
+	(void)ctx;
+	return cm4_rng_fill(buf, len) == 0 ? AMANA_OK : AMANA_ERR_CRYPTO;
+}
+
+static uint32_t millis(void *ctx)
+{
+	(void)ctx;
+	return cm4_clock_ms();
+}
+
+void cm4_hal_sensor_poll(void)
+{
+	int c;
+	while (!sensor.ready && (c = cm4_uart_getc(CM4_UART_SENSOR)) >= 0) {
+		uint8_t b = (uint8_t)c;
+		switch (sensor.state) {
+		case 0:
+			if (b == CM4_SENSOR_MAGIC)
+				sensor.state = 1;
+			break;
+		case 1:
+			sensor.modality = b;
+			sensor.state = 2;
+			break;
+		case 2:
+			sensor.len = b;
+			sensor.state = 3;
+			break;
+		case 3:
+			sensor.len = (uint16_t)(sensor.len | (uint16_t)(b << 8));
+			sensor.got = 0;
+			/* An impossible length: drop the frame, hunt for magic. */
+			sensor.state = (sensor.len == 0 || sensor.len > TOKEN_PROBE_MAX)
+			    ? 0 : 4;
+			break;
+		default:
+			sensor.buf[sensor.got++] = b;
+			if (sensor.got == sensor.len) {
+				sensor.ready = true;
+				sensor.state = 0;
+			}
+			break;
+		}
+	}
+}
+
+static int sensor_take(void *ctx, uint32_t timeout_ms, uint8_t *modality,
+    uint8_t *tmpl, size_t cap, size_t *len)
+{
+	(void)ctx;
+	uint32_t t0 = cm4_clock_ms();
+	for (;;) {
+		cm4_hal_sensor_poll();
+		if (sensor.ready)
+			break;
+		if ((uint32_t)(cm4_clock_ms() - t0) >= timeout_ms)
+			return AMANA_ERR_NOT_FOUND;
+	}
+	sensor.ready = false;
+	if (sensor.len > cap)
+		return AMANA_ERR_BUFFER;
+	*modality = sensor.modality;
+	memcpy(tmpl, sensor.buf, sensor.len);
+	*len = sensor.len;
+	return AMANA_OK;
+}
+
+static bool user_presence(void *ctx, uint32_t timeout_ms)
+{
+	(void)ctx;
+	(void)timeout_ms;
+	return !presence_denied;
+}
+
+static void wink(void *ctx)
+{
+	(void)ctx;
+	cm4_semihost_puts("cm4 token: wink\n");
+}
+
+int cm4_hal_init(token_hal_t *hal, const char *flash_path, bool deny_presence)
+{
+	presence_denied = deny_presence;
+	flash_fd = cm4_semihost_open(flash_path, 3 /* r+b */);
+	if (flash_fd < 0) {
+		flash_fd = cm4_semihost_open(flash_path, 7 /* w+b */);
+		if (flash_fd < 0)
+			return AMANA_ERR_IO;
+		for (uint32_t p = 0; p < CM4_STORE_PAGES; p++)
+			if (flash_erase(NULL, p) != AMANA_OK)
+				return AMANA_ERR_IO;
+	} else if (cm4_semihost_flen(flash_fd) !=
+	    (long)(CM4_STORE_PAGES * CM4_STORE_PAGE_SIZE)) {
+		return AMANA_ERR_IO; /* not our flash file: refuse to touch it */
+	}
+	memset(hal, 0, sizeof(*hal));
+	hal->hid_send = hid_send;
+	hal->flash_page_size = CM4_STORE_PAGE_SIZE;
+	hal->flash_page_count = CM4_STORE_PAGES;
+	hal->flash_read = flash_read;
+	hal->flash_erase = flash_erase;
+	hal->flash_program = flash_program;
+	hal->rng = rng;
+	hal->millis = millis;
+	hal->sensor_take = sensor_take;
+	hal->user_presence = user_presence;
+	hal->wink = wink;
+	return AMANA_OK;
+}
