@@ -105,6 +105,11 @@ static size_t head(uint8_t out[9], unsigned mt, uint64_t v)
 	return 1 + n;
 }
 
+size_t amana_cbor_head(uint8_t out[9], unsigned major, uint64_t arg)
+{
+	return head(out, major & 7u, arg);
+}
+
 static int append(amana_cbor_enc_t *e, const void *p, size_t n)
 {
 	if (n > SIZE_MAX - e->len)

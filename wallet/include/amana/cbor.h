@@ -94,6 +94,11 @@ int amana_cbor_enc_bytes(const amana_cbor_enc_t *e, const uint8_t **p,
 int amana_cbor_enc_copy(const amana_cbor_enc_t *e, uint8_t **p,
     size_t *n) AMANA_WUR;
 
+/* The shortest header of major type `major` (0..7) with argument arg,
+ * written to out; returns its length (1..9). For callers that assemble a
+ * fixed structure around bytes they already hold (COSE Sig_structure). */
+size_t amana_cbor_head(uint8_t out[9], unsigned major, uint64_t arg);
+
 /* ---- decoder */
 typedef enum amana_cbor_type {
 	AMANA_CBOR_UINT = 0,
