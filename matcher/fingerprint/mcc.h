@@ -19,7 +19,8 @@
 #define MCC_WORDS (MCC_CELLS / 64)
 #define MCC_DS (2.0f * MCC_R / (float)MCC_NS)
 #define MCC_SIGMA_S (28.0f / 3.0f)
-#define MCC_REACH (2.5f * MCC_SIGMA_S) /* where the spatial table ends */
+#define MCC_REACH (2.0f * MCC_SIGMA_S) /* splat radius, pixels */
+#define MCC_GD_MIN 0.05f      /* direction weights below this are skipped */
 #define MCC_NEIGH_R (MCC_R + 3.0f * MCC_SIGMA_S)
 #define MCC_MU_PSI 0.01f      /* a cell is 1 when its sum reaches this */
 #define MCC_MIN_VC 0.75f      /* valid cells a cylinder needs (of in-R) */
@@ -43,7 +44,7 @@ typedef struct mcc_cyl {
 
 /* The enlarged convex hull of a template as an x interval per row band. */
 typedef struct mcc_rows {
-	float y0, step;
+	float y0, step, inv_step;
 	int n;
 	int16_t lo[MCC_HULL_ROWS], hi[MCC_HULL_ROWS];
 } mcc_rows_t;

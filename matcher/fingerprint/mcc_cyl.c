@@ -43,7 +43,7 @@ float mcc_atan2_units(float y, float x)
 
 static int valid_at(const mcc_rows_t *rows, float x, float y)
 {
-	float fr = (y - rows->y0) / rows->step;
+	float fr = (y - rows->y0) * rows->inv_step;
 	if (fr < 0.0f || fr >= (float)rows->n)
 		return 0;
 	int r = (int)fr;
@@ -75,7 +75,12 @@ int mcc_cyl_build(const amana_fp_template_t *t, unsigned idx,
 	if ((float)nvalid < MCC_MIN_VC * (float)MCC_INR_CELLS)
 		return 0;
 
-	int neigh = 0, i0 = MCC_NS, i1 = -1, j0 = MCC_NS, j1 = -1;
+	int neigh = 0;
+	int8_t span_lo[MCC_NS], span_hi[MCC_NS];
+	for (int j = 0; j < MCC_NS; j++) {
+		span_lo[j] = MCC_NS;
+		span_hi[j] = -1;
+	}
 	const float reach = MCC_REACH / MCC_DS;
 	for (unsigned k = 0; k < t->count; k++) {
 		if (k == idx)
@@ -97,6 +102,11 @@ int mcc_cyl_build(const amana_fp_template_t *t, unsigned idx,
 		if (a0 > a1 || b0 > b1)
 			continue;
 		float gx[MCC_NS], gy[MCC_NS];
+		/* widen the touched span of each row for the threshold pass */
+		for (int j = b0; j <= b1; j++) {
+			span_lo[j] = (int8_t)(a0 < span_lo[j] ? a0 : span_lo[j]);
+			span_hi[j] = (int8_t)(a1 > span_hi[j] ? a1 : span_hi[j]);
+		}
 		for (int i = a0; i <= a1; i++)
 			gx[i] = gs_at(((float)i - cu) * MCC_DS);
 		for (int j = b0; j <= b1; j++)
@@ -110,7 +120,7 @@ int mcc_cyl_build(const amana_fp_template_t *t, unsigned idx,
 			    diff < -128.0f ? diff + 256.0f : diff;
 			int di = (int)(fabsf(diff) + 0.5f);
 			float gd = mcc_gd[di > 128 ? 128 : di];
-			if (gd < 0.01f)
+			if (gd < MCC_GD_MIN)
 				continue;
 			float *plane = sum + d * MCC_CELLS;
 			for (int j = b0; j <= b1; j++) {
@@ -119,15 +129,11 @@ int mcc_cyl_build(const amana_fp_template_t *t, unsigned idx,
 					plane[j * MCC_NS + i] += w * gx[i];
 			}
 		}
-		i0 = a0 < i0 ? a0 : i0;
-		i1 = a1 > i1 ? a1 : i1;
-		j0 = b0 < j0 ? b0 : j0;
-		j1 = b1 > j1 ? b1 : j1;
 	}
 	for (int d = 0; d < MCC_ND; d++) {
 		float *plane = sum + d * MCC_CELLS;
-		for (int j = j0; j <= j1; j++)
-			for (int i = i0; i <= i1; i++) {
+		for (int j = 0; j < MCC_NS; j++)
+			for (int i = span_lo[j]; i <= span_hi[j]; i++) {
 				int cell = j * MCC_NS + i;
 				if (plane[cell] >= MCC_MU_PSI)
 					out->bits[d][cell >> 6] |=
@@ -140,9 +146,13 @@ int mcc_cyl_build(const amana_fp_template_t *t, unsigned idx,
 	return neigh >= MCC_MIN_M;
 }
 
+/* SWAR popcount: no libgcc call and no CPU feature needed */
 static int popcount64(uint64_t v)
 {
-	return __builtin_popcountll(v);
+	v = v - ((v >> 1) & 0x5555555555555555ull);
+	v = (v & 0x3333333333333333ull) + ((v >> 2) & 0x3333333333333333ull);
+	v = (v + (v >> 4)) & 0x0f0f0f0f0f0f0f0full;
+	return (int)((v * 0x0101010101010101ull) >> 56);
 }
 
 float mcc_cyl_similarity(const mcc_cyl_t *a, const mcc_cyl_t *b)

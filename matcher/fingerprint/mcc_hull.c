@@ -51,6 +51,7 @@ void mcc_rows_build(const amana_fp_template_t *t, int16_t (*pts)[2],
 	rows->step = extent / (float)MCC_HULL_ROWS;
 	if (rows->step < 4.0f)
 		rows->step = 4.0f;
+	rows->inv_step = 1.0f / rows->step;
 	rows->n = (int)ceilf(extent / rows->step);
 	if (rows->n > MCC_HULL_ROWS)
 		rows->n = MCC_HULL_ROWS;
