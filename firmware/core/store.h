@@ -90,7 +90,8 @@ int store_del(store_t *s, uint16_t key);
 /* Deletes every key atomically (authenticatorReset). */
 int store_wipe(store_t *s);
 
-/* Calls fn for each live key in [first, last] in key order; stops early
+/* Calls fn for each live key in [first, last] in key order (fn must not
+ * modify the store); stops early
  * when fn returns non-zero and returns that value. */
 int store_foreach(const store_t *s, uint16_t first, uint16_t last,
     int (*fn)(void *arg, uint16_t key, uint16_t len), void *arg);

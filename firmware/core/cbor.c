@@ -1,0 +1,294 @@
+/* cbor.c: bounded canonical CBOR writer and cursor reader (contract in
+ * cbor.h). The writer always picks the shortest head, which is what makes
+ * CTAP2 canonical encoding a matter of key order only. */
+#include "cbor.h"
+
+#include <string.h>
+
+#include "ctap.h"
+
+static void put_head(cbor_w_t *w, uint8_t major, uint64_t v)
+{
+	uint8_t h[9];
+	size_t n;
+	uint8_t m = (uint8_t)(major << 5);
+	if (v < 24) {
+		h[0] = (uint8_t)(m | v);
+		n = 1;
+	} else if (v <= 0xFF) {
+		h[0] = (uint8_t)(m | 24);
+		h[1] = (uint8_t)v;
+		n = 2;
+	} else if (v <= 0xFFFF) {
+		h[0] = (uint8_t)(m | 25);
+		h[1] = (uint8_t)(v >> 8);
+		h[2] = (uint8_t)v;
+		n = 3;
+	} else if (v <= 0xFFFFFFFFu) {
+		h[0] = (uint8_t)(m | 26);
+		for (int i = 0; i < 4; i++)
+			h[1 + i] = (uint8_t)(v >> (24 - 8 * i));
+		n = 5;
+	} else {
+		h[0] = (uint8_t)(m | 27);
+		for (int i = 0; i < 8; i++)
+			h[1 + i] = (uint8_t)(v >> (56 - 8 * i));
+		n = 9;
+	}
+	cbor_put_raw(w, h, n);
+}
+
+void cbor_w_init(cbor_w_t *w, uint8_t *buf, size_t cap)
+{
+	w->buf = buf;
+	w->cap = cap;
+	w->len = 0;
+	w->err = false;
+}
+
+void cbor_put_raw(cbor_w_t *w, const uint8_t *p, size_t n)
+{
+	if (w->err || n > w->cap - w->len) {
+		w->err = true;
+		return;
+	}
+	if (n > 0)
+		memcpy(w->buf + w->len, p, n);
+	w->len += n;
+}
+
+void cbor_put_uint(cbor_w_t *w, uint64_t v)
+{
+	put_head(w, CBOR_UINT, v);
+}
+
+void cbor_put_int(cbor_w_t *w, int64_t v)
+{
+	if (v >= 0)
+		put_head(w, CBOR_UINT, (uint64_t)v);
+	else
+		put_head(w, CBOR_NINT, (uint64_t)(-(v + 1)));
+}
+
+void cbor_put_bytes(cbor_w_t *w, const uint8_t *p, size_t n)
+{
+	put_head(w, CBOR_BYTES, n);
+	cbor_put_raw(w, p, n);
+}
+
+void cbor_put_textn(cbor_w_t *w, const char *s, size_t n)
+{
+	put_head(w, CBOR_TEXT, n);
+	cbor_put_raw(w, (const uint8_t *)s, n);
+}
+
+void cbor_put_text(cbor_w_t *w, const char *s)
+{
+	size_t n = 0;
+	while (s[n] != '\0')
+		n++;
+	cbor_put_textn(w, s, n);
+}
+
+void cbor_put_map(cbor_w_t *w, size_t pairs)
+{
+	put_head(w, CBOR_MAP, pairs);
+}
+
+void cbor_put_array(cbor_w_t *w, size_t items)
+{
+	put_head(w, CBOR_ARRAY, items);
+}
+
+void cbor_put_bool(cbor_w_t *w, bool v)
+{
+	uint8_t b = v ? 0xF5 : 0xF4;
+	cbor_put_raw(w, &b, 1);
+}
+
+/* ---- reader */
+
+int cbor_get_head(cbor_r_t *r, uint8_t *major, uint64_t *val)
+{
+	if (r->n < 1)
+		return CTAP2_ERR_INVALID_CBOR;
+	uint8_t b = r->p[0];
+	uint8_t ai = b & 0x1F;
+	*major = (uint8_t)(b >> 5);
+	size_t extra;
+	if (ai < 24)
+		extra = 0;
+	else if (ai <= 27)
+		extra = (size_t)1 << (ai - 24);
+	else
+		return CTAP2_ERR_INVALID_CBOR; /* reserved or indefinite */
+	if (r->n < 1 + extra)
+		return CTAP2_ERR_INVALID_CBOR;
+	uint64_t v = extra == 0 ? ai : 0;
+	for (size_t i = 0; i < extra; i++)
+		v = (v << 8) | r->p[1 + i];
+	/* Simple values: only false/true/null/undefined, no floats. */
+	if (*major == CBOR_SIMPLE && (ai < 20 || ai > 23))
+		return CTAP2_ERR_INVALID_CBOR;
+	r->p += 1 + extra;
+	r->n -= 1 + extra;
+	*val = v;
+	return CTAP2_OK;
+}
+
+static int get_typed(cbor_r_t *r, uint8_t want, uint64_t *v)
+{
+	cbor_r_t save = *r;
+	uint8_t major;
+	int rc = cbor_get_head(r, &major, v);
+	if (rc != CTAP2_OK)
+		return rc;
+	if (major != want) {
+		*r = save;
+		return CTAP2_ERR_CBOR_UNEXPECTED_TYPE;
+	}
+	return CTAP2_OK;
+}
+
+int cbor_get_uint(cbor_r_t *r, uint64_t *v)
+{
+	return get_typed(r, CBOR_UINT, v);
+}
+
+int cbor_get_int(cbor_r_t *r, int64_t *v)
+{
+	cbor_r_t save = *r;
+	uint8_t major;
+	uint64_t u;
+	int rc = cbor_get_head(r, &major, &u);
+	if (rc != CTAP2_OK)
+		return rc;
+	if ((major != CBOR_UINT && major != CBOR_NINT) || u > INT64_MAX) {
+		*r = save;
+		return CTAP2_ERR_CBOR_UNEXPECTED_TYPE;
+	}
+	*v = major == CBOR_UINT ? (int64_t)u : -1 - (int64_t)u;
+	return CTAP2_OK;
+}
+
+static int get_string(cbor_r_t *r, uint8_t want, const uint8_t **p, size_t *n)
+{
+	uint64_t len;
+	int rc = get_typed(r, want, &len);
+	if (rc != CTAP2_OK)
+		return rc;
+	if (len > r->n)
+		return CTAP2_ERR_INVALID_CBOR;
+	*p = r->p;
+	*n = (size_t)len;
+	r->p += len;
+	r->n -= (size_t)len;
+	return CTAP2_OK;
+}
+
+int cbor_get_bytes(cbor_r_t *r, const uint8_t **p, size_t *n)
+{
+	return get_string(r, CBOR_BYTES, p, n);
+}
+
+int cbor_get_text(cbor_r_t *r, const uint8_t **p, size_t *n)
+{
+	return get_string(r, CBOR_TEXT, p, n);
+}
+
+int cbor_get_bool(cbor_r_t *r, bool *v)
+{
+	uint64_t s;
+	int rc = get_typed(r, CBOR_SIMPLE, &s);
+	if (rc != CTAP2_OK)
+		return rc;
+	if (s != 20 && s != 21)
+		return CTAP2_ERR_CBOR_UNEXPECTED_TYPE;
+	*v = s == 21;
+	return CTAP2_OK;
+}
+
+static int get_count(cbor_r_t *r, uint8_t want, size_t *count)
+{
+	uint64_t c;
+	int rc = get_typed(r, want, &c);
+	if (rc != CTAP2_OK)
+		return rc;
+	/* Every item takes at least one byte: a larger count is a lie. */
+	if (c > r->n)
+		return CTAP2_ERR_INVALID_CBOR;
+	*count = (size_t)c;
+	return CTAP2_OK;
+}
+
+int cbor_get_map(cbor_r_t *r, size_t *pairs)
+{
+	return get_count(r, CBOR_MAP, pairs);
+}
+
+int cbor_get_array(cbor_r_t *r, size_t *items)
+{
+	return get_count(r, CBOR_ARRAY, items);
+}
+
+static int skip_depth(cbor_r_t *r, unsigned depth)
+{
+	if (depth > CBOR_MAX_DEPTH)
+		return CTAP2_ERR_INVALID_CBOR;
+	uint8_t major;
+	uint64_t v;
+	int rc = cbor_get_head(r, &major, &v);
+	if (rc != CTAP2_OK)
+		return rc;
+	switch (major) {
+	case CBOR_BYTES:
+	case CBOR_TEXT:
+		if (v > r->n)
+			return CTAP2_ERR_INVALID_CBOR;
+		r->p += v;
+		r->n -= (size_t)v;
+		return CTAP2_OK;
+	case CBOR_ARRAY:
+	case CBOR_MAP:
+		if (v > r->n)
+			return CTAP2_ERR_INVALID_CBOR;
+		for (uint64_t i = 0; i < (major == CBOR_MAP ? 2 * v : v); i++)
+			if ((rc = skip_depth(r, depth + 1)) != CTAP2_OK)
+				return rc;
+		return CTAP2_OK;
+	case CBOR_TAG:
+		return skip_depth(r, depth + 1);
+	default:
+		return CTAP2_OK;
+	}
+}
+
+int cbor_skip(cbor_r_t *r)
+{
+	return skip_depth(r, 0);
+}
+
+int cbor_get_item(cbor_r_t *r, cbor_r_t *item)
+{
+	const uint8_t *start = r->p;
+	int rc = cbor_skip(r);
+	if (rc != CTAP2_OK)
+		return rc;
+	item->p = start;
+	item->n = (size_t)(r->p - start);
+	return CTAP2_OK;
+}
+
+bool cbor_peek_is(const cbor_r_t *r, uint8_t major)
+{
+	return r->n > 0 && (r->p[0] >> 5) == major;
+}
+
+bool cbor_text_eq(const uint8_t *p, size_t n, const char *s)
+{
+	size_t i = 0;
+	for (; i < n; i++)
+		if (s[i] == '\0' || (uint8_t)s[i] != p[i])
+			return false;
+	return s[i] == '\0';
+}
