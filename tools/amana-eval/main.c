@@ -28,7 +28,27 @@ static const cli_cmd_t commands[] = {
 	    "  --per-subject N  only the first N images of each subject\n"
 	    "\n"
 	    "Exit: 0 done, 2 usage, 3 models missing, 4 fewer than two usable images.\n"},
-	/* fingerprint row: issue 3 adds it here (eval_cmd_fingerprint). */
+	{"fingerprint", eval_cmd_fingerprint, "evaluate the fingerprint matcher on FVC-style sets",
+	    "usage: amana-eval fingerprint DIR... [--iso] [--dpi N] [--json] [--scores FILE]\n"
+	    "                                     [--det FILE.svg]\n"
+	    "\n"
+	    "Each DIR holds FFF_I.tif|png|pgm|bmp images (finger FFF, impression I), or\n"
+	    "FFF_I.iso ISO/IEC 19794-2 templates with --iso. Every image goes through\n"
+	    "amana_fp_extract; every pair is compared. Two protocols per set: fvc\n"
+	    "(genuine: all pairs of a finger; impostor: first impressions of different\n"
+	    "fingers) and all-pairs (impostor: every pair of different fingers); with\n"
+	    "several sets, all-pairs pooled too. Prints failures to enrol (fte), EER\n"
+	    "(FVC2000), FMR100, FMR1000, ZeroFMR, median extraction ms, comparisons/s.\n"
+	    "\n"
+	    "  --iso            read .iso templates instead of images\n"
+	    "  --dpi N          image resolution (default 500; 569 for a DB2_ folder)\n"
+	    "  --json           one JSON object: sets[] with fvc and all_pairs (eer,\n"
+	    "                   fmr100, fmr1000, zerofmr, genuine, impostor), fte;\n"
+	    "                   pooled_all_pairs\n"
+	    "  --scores FILE    write every pooled all-pairs score\n"
+	    "  --det FILE       DET curve (SVG), operating threshold marked\n"
+	    "\n"
+	    "Exit: 0 done, 2 usage, 3 cannot read DIR, 4 no pairs to score.\n"},
 };
 
 int main(int argc, char **argv)
