@@ -13,7 +13,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CM4_CRYPTO_ARENA_SIZE 6144u
+/* Measured peak: about 2.3 KiB (P-256 ECDSA, ECDH; printed by the self-test
+ * and by the token image); 4 KiB leaves over 1.7x. */
+#define CM4_CRYPTO_ARENA_SIZE 4096u
 
 /* Hands the arena to mbedTLS; call once before any mbedTLS call. */
 void cm4_crypto_arena_init(void);

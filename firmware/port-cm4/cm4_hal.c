@@ -18,13 +18,14 @@
 static int flash_fd = -1;
 static bool presence_denied;
 
-/* Sensor side channel: one pending sample, filled by the UART1 parser. */
+/* Sensor side channel parser. Bytes wait in QEMU's socket until
+ * sensor_take() asks (the UART holds one byte and QEMU delivers no more), so
+ * the frame is read straight into the core's buffer: no second 1 KiB copy
+ * in RAM. */
 static struct {
 	uint8_t state;     /* 0 magic, 1 modality, 2 len lo, 3 len hi, 4 body */
 	uint8_t modality;
 	uint16_t len, got;
-	bool ready;
-	uint8_t buf[TOKEN_PROBE_MAX];
 } sensor;
 
 static void hid_send(void *ctx, const uint8_t report[TOKEN_HID_REPORT_LEN])
@@ -103,39 +104,36 @@ static uint32_t millis(void *ctx)
 	return cm4_clock_ms();
 }
 
-void cm4_hal_sensor_poll(void)
+/* Feeds byte b to the parser; true when a whole frame is in tmpl. A frame
+ * longer than cap (or TOKEN_PROBE_MAX) is dropped and the hunt for the next
+ * magic byte starts again. */
+static bool sensor_byte(uint8_t b, uint8_t *tmpl, size_t cap)
 {
-	int c;
-	while (!sensor.ready && (c = cm4_uart_getc(CM4_UART_SENSOR)) >= 0) {
-		uint8_t b = (uint8_t)c;
-		switch (sensor.state) {
-		case 0:
-			if (b == CM4_SENSOR_MAGIC)
-				sensor.state = 1;
-			break;
-		case 1:
-			sensor.modality = b;
-			sensor.state = 2;
-			break;
-		case 2:
-			sensor.len = b;
-			sensor.state = 3;
-			break;
-		case 3:
-			sensor.len = (uint16_t)(sensor.len | (uint16_t)(b << 8));
-			sensor.got = 0;
-			/* An impossible length: drop the frame, hunt for magic. */
-			sensor.state = (sensor.len == 0 || sensor.len > TOKEN_PROBE_MAX)
-			    ? 0 : 4;
-			break;
-		default:
-			sensor.buf[sensor.got++] = b;
-			if (sensor.got == sensor.len) {
-				sensor.ready = true;
-				sensor.state = 0;
-			}
-			break;
-		}
+	switch (sensor.state) {
+	case 0:
+		if (b == CM4_SENSOR_MAGIC)
+			sensor.state = 1;
+		return false;
+	case 1:
+		sensor.modality = b;
+		sensor.state = 2;
+		return false;
+	case 2:
+		sensor.len = b;
+		sensor.state = 3;
+		return false;
+	case 3:
+		sensor.len = (uint16_t)(sensor.len | (uint16_t)(b << 8));
+		sensor.got = 0;
+		sensor.state = (sensor.len == 0 || sensor.len > TOKEN_PROBE_MAX ||
+		    sensor.len > cap) ? 0 : 4;
+		return false;
+	default:
+		tmpl[sensor.got++] = b;
+		if (sensor.got < sensor.len)
+			return false;
+		sensor.state = 0;
+		return true;
 	}
 }
 
@@ -145,17 +143,19 @@ static int sensor_take(void *ctx, uint32_t timeout_ms, uint8_t *modality,
 	(void)ctx;
 	uint32_t t0 = cm4_clock_ms();
 	for (;;) {
-		cm4_hal_sensor_poll();
-		if (sensor.ready)
-			break;
-		if ((uint32_t)(cm4_clock_ms() - t0) >= timeout_ms)
+		int c = cm4_uart_getc(CM4_UART_SENSOR);
+		if (c >= 0) {
+			if (sensor_byte((uint8_t)c, tmpl, cap))
+				break;
+			continue;
+		}
+		/* A frame cut short by the timeout is abandoned. */
+		if ((uint32_t)(cm4_clock_ms() - t0) >= timeout_ms) {
+			sensor.state = 0;
 			return AMANA_ERR_NOT_FOUND;
+		}
 	}
-	sensor.ready = false;
-	if (sensor.len > cap)
-		return AMANA_ERR_BUFFER;
 	*modality = sensor.modality;
-	memcpy(tmpl, sensor.buf, sensor.len);
 	*len = sensor.len;
 	return AMANA_OK;
 }

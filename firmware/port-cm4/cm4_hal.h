@@ -34,8 +34,4 @@
  * a negative amana_err (AMANA_ERR_IO when the file cannot be opened). */
 int cm4_hal_init(token_hal_t *hal, const char *flash_path, bool deny_presence);
 
-/* Polls UART1 for sensor bytes without blocking (the main loop calls it so
- * that a sample sent before the token asks for it is kept). */
-void cm4_hal_sensor_poll(void);
-
 #endif /* AMANA_CM4_HAL_H */

@@ -7,6 +7,13 @@
  * mid-report cannot shift every later report by a few bytes. token_tick()
  * runs every 5 ms. Exit codes: 2 bad command line, 3 flash/RNG failure at
  * power-up (the token otherwise runs until QEMU is stopped).
+ *
+ * With "trace" on the command line the image reports on the semihosting
+ * console, after every report that took more than 2,000 timer ticks (a
+ * command ran), "cm4 token: ticks N stack S arena A": the ticks that report
+ * took (x 40 = instructions under -icount shift=0), the stack high-water
+ * mark and the crypto arena's peak so far. The tests turn these into
+ * figures.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -46,14 +53,26 @@ static bool arg_value(const char *cmdline, const char *key, char *out,
 	return false;
 }
 
+static void report_trace(uint64_t ticks)
+{
+	cm4_semihost_puts("cm4 token: ticks ");
+	cm4_semihost_putdec((uint32_t)ticks);
+	cm4_semihost_puts(" stack ");
+	cm4_semihost_putdec((uint32_t)cm4_stack_peak());
+	cm4_semihost_puts(" arena ");
+	cm4_semihost_putdec((uint32_t)cm4_crypto_arena_peak());
+	cm4_semihost_puts("\n");
+}
+
 int main(void)
 {
-	static char cmdline[256], flash_path[200], up[8];
+	static char cmdline[192], flash_path[160], up[8];
 	token_hal_t hal;
 	uint8_t report[TOKEN_HID_REPORT_LEN];
 	size_t have = 0;
 	uint32_t last_byte_ms = 0, last_tick_ms = 0;
 
+	cm4_stack_paint();
 	cm4_clock_init();
 	cm4_uart_init(CM4_UART_HID);
 	cm4_uart_init(CM4_UART_SENSOR);
@@ -65,6 +84,7 @@ int main(void)
 	}
 	bool deny = arg_value(cmdline, "up", up, sizeof(up)) &&
 	    strcmp(up, "deny") == 0;
+	bool trace = strstr(cmdline, "trace") != NULL;
 	if (cm4_hal_init(&hal, flash_path, deny) != 0 ||
 	    token_init(&token, &hal) != 0) {
 		cm4_semihost_puts("cm4 token: power-up failed (flash or RNG)\n");
@@ -79,14 +99,17 @@ int main(void)
 			report[have++] = (uint8_t)c;
 			last_byte_ms = now;
 			if (have == sizeof(report)) {
+				uint64_t t0 = cm4_clock_ticks();
 				token_hid_report_in(&token, report);
+				uint64_t dt = cm4_clock_ticks() - t0;
 				have = 0;
+				if (trace && dt > 2000u)
+					report_trace(dt);
 			}
 			continue;
 		}
 		if (have > 0 && (uint32_t)(now - last_byte_ms) >= 1000u)
 			have = 0;
-		cm4_hal_sensor_poll();
 		if ((uint32_t)(now - last_tick_ms) >= 5u) {
 			token_tick(&token, now);
 			last_tick_ms = now;
