@@ -203,8 +203,9 @@ void token_hid_report_in(token_t *t, const uint8_t report[TOKEN_HID_REPORT_LEN])
 	h->last_ms = now;
 	if (h->got == h->bcnt) {
 		uint8_t cmd = h->cmd;
+		uint16_t bcnt = h->bcnt;
 		abort_msg(t);
-		process(t, cid, cmd, h->msg, h->bcnt);
+		process(t, cid, cmd, h->msg, bcnt);
 	}
 }
 

@@ -155,6 +155,12 @@ static const err_row_t err_rows[] = {
 	{AMANA_ERR_VAULT_TOKEN, C, "the token did not release the vault secret"},
 
 	/* token, firmware, FIDO client (-600 .. -699) */
+	/* token transport and CTAP core (-600 .. -649) */
+	{AMANA_ERR_TOKEN_CONNECT, S, "cannot connect to the token"},
+	{AMANA_ERR_TOKEN_PROTOCOL, S, "the token's reply is malformed"},
+	{AMANA_ERR_TOKEN_CTAPHID, S, "the token reported a transport error"},
+	{AMANA_ERR_TOKEN_CTAP, C, "the token refused the request"},
+	{AMANA_ERR_TOKEN_FIDO, S, "the FIDO library refused the request"},
 	/* biometric UV and enrolment on the token, sensor (-650 .. -689) */
 	{AMANA_ERR_UV_BLOCKED, C, "user verification blocked: enter the PIN"},
 	{AMANA_ERR_UV_NO_SAMPLE, C, "no biometric sample was presented"},

@@ -169,6 +169,12 @@ typedef enum amana_err {
 	AMANA_ERR_VAULT_TOKEN = -513,        /* token did not release the secret */
 
 	/* token, firmware, FIDO client (-600 .. -699) */
+	/* token transport and CTAP core (-600 .. -649) */
+	AMANA_ERR_TOKEN_CONNECT = -600,  /* cannot reach the token's socket */
+	AMANA_ERR_TOKEN_PROTOCOL = -601, /* the token's reply is malformed */
+	AMANA_ERR_TOKEN_CTAPHID = -602,  /* the token answered a CTAPHID error */
+	AMANA_ERR_TOKEN_CTAP = -603,     /* the token refused the CTAP command */
+	AMANA_ERR_TOKEN_FIDO = -604,     /* libfido2 refused the request */
 	/* biometric UV and enrolment on the token, sensor (-650 .. -689) */
 	AMANA_ERR_UV_BLOCKED = -650,      /* UV blocked until the PIN is entered */
 	AMANA_ERR_UV_NO_SAMPLE = -651,    /* no sensor sample is waiting */
