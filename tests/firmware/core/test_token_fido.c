@@ -12,6 +12,12 @@
 #include "fido_util.h"
 #include "token_proc.h"
 
+#define FAIL_MSG(m)                                                              \
+	do {                                                                     \
+		fprintf(stderr, "%s\n", m);                                      \
+		CHECK(false);                                                    \
+	} while (0)
+
 static bool has_str(char **v, size_t n, const char *s)
 {
 	for (size_t i = 0; i < n; i++)
@@ -176,7 +182,7 @@ static void test_hmac_secret(fido_dev_t *dev)
 		if (a != NULL && fido_assert_hmac_secret_len(a, 0) == 32)
 			memcpy(outs[i], fido_assert_hmac_secret_ptr(a, 0), 32);
 		else
-			CHECK(!"hmac-secret output missing");
+			FAIL_MSG("hmac-secret output missing");
 		fido_assert_free(&a);
 	}
 	CHECK(memcmp(o1, o1b, 32) == 0);  /* stable for the same salt */
@@ -189,7 +195,7 @@ static void test_hmac_secret(fido_dev_t *dev)
 		CHECK(memcmp(o12, o1, 32) == 0);
 		CHECK(memcmp(o12 + 32, o2, 32) == 0);
 	} else {
-		CHECK(!"two-salt output missing");
+		FAIL_MSG("two-salt output missing");
 	}
 	fido_assert_free(&a);
 out:
@@ -237,7 +243,7 @@ static void test_reset(token_proc_t *tp, fido_dev_t **dev, const char *exe)
 	CHECK_EQ(token_proc_ctl(tp, "power-cycle", NULL, 0), 0);
 	*dev = tf_open(tp->sock);
 	if (*dev == NULL) {
-		CHECK(!"reopen");
+		FAIL_MSG("reopen");
 		return;
 	}
 	CHECK_EQ(token_proc_ctl(tp, "presence off", NULL, 0), 0);
