@@ -7,10 +7,12 @@ Usage: stack_report.py ELF_MAP OUT_DIR [ENTRY]
   OUT_DIR  where the .ci files are (searched recursively)
   ENTRY    root of the call graph (default cm4_reset)
 
-The worst case is the deepest path of frame sizes from ENTRY. Indirect
-calls (the HAL table, mbedTLS's md and cipher wrappers) are bounded by the
-deepest function that is linked but never called directly (the candidates
-for a function pointer). C library functions have no .ci file and count 0
+The worst case is the deepest path of frame sizes from ENTRY. An indirect
+call (the HAL table, store callbacks, mbedTLS's md and cipher wrappers) may
+reach any linked function whose address is taken: one referenced by a
+relocation other than a call or tail call in some object's code or data
+(arm-none-eabi-readelf -r). Same-named static functions of different files
+are merged, which errs on the deep side. C library functions have no .ci file and count 0
 bytes: newlib-nano's mem*/str* use a few words. Recursion is reported and
 cut. Prints "figure: stack_worst_case_bytes N", the path and the largest
 frames. Exit 0, or 1 if a frame is dynamic (alloca/VLA).
@@ -18,7 +20,36 @@ frames. Exit 0, or 1 if a frame is dynamic (alloca/VLA).
 import collections
 import os
 import re
+import subprocess
 import sys
+
+CALL_RELOCS = {'R_ARM_THM_CALL', 'R_ARM_THM_JUMP24', 'R_ARM_THM_JUMP19',
+               'R_ARM_CALL', 'R_ARM_JUMP24'}
+
+
+def address_taken(outdir):
+    """Names of functions whose address some object takes."""
+    taken = set()
+    objs = [os.path.join(r, n) for r, _, ns in os.walk(outdir) for n in ns
+            if n.endswith('.o')]
+    if not objs:
+        return taken
+    out = subprocess.run(['arm-none-eabi-readelf', '-rW'] + objs,
+                         capture_output=True, text=True).stdout
+    keep = False
+    for line in out.splitlines():
+        if line.startswith('Relocation section'):
+            sec = line.split("'")[1]
+            keep = not sec.startswith(('.rel.debug', '.rel.ARM'))
+            continue
+        f = line.split()
+        if not keep or len(f) < 5 or not f[2].startswith('R_ARM_'):
+            continue
+        if f[2] in CALL_RELOCS:
+            continue
+        sym = f[4]
+        taken.add(sym[len('.text.'):] if sym.startswith('.text.') else sym)
+    return taken
 
 NODE = re.compile(r'node: \{ title: "([^"]+)" label: "([^"]*)"')
 EDGE = re.compile(r'edge: \{ sourcename: "([^"]+)" targetname: "([^"]+)"')
@@ -69,8 +100,8 @@ def main():
                 edges[src].add(dst)
     # A static function's title is "file:name"; a global's is its name.
     frames = {t: s for t, s in frames.items() if short(t) in linked}
-    called = {d for s in edges for d in edges[s]}
-    candidates = [t for t in frames if t not in called and short(t) != entry]
+    taken = address_taken(outdir)
+    candidates = [t for t in frames if short(t) in taken and short(t) != entry]
 
     memo, onstack, recursion = {}, set(), set()
 
