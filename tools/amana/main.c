@@ -5,6 +5,8 @@
 #include "amana_config.h"
 #include "cli.h"
 
+int cmd_vault(int argc, char **argv); /* cmd_vault.c (issue 6) */
+
 static int cmd_version(int argc, char **argv)
 {
 	(void)argc;
@@ -16,6 +18,9 @@ static int cmd_version(int argc, char **argv)
 static const cli_cmd_t commands[] = {
 	{"version", cmd_version, "print the version",
 	    "usage: amana version\n\nPrints the program version.\n"},
+	{"vault", cmd_vault, "the encrypted document vault (init, add, list, get, ...)",
+	    "usage: amana vault init|add|list|show|get|rm|export|import|lock|unlock|passwd|slots ...\n\n"
+	    "Run 'amana vault help' for the list and 'amana vault CMD --help' for each.\n"},
 };
 
 int main(int argc, char **argv)

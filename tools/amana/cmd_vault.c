@@ -1,0 +1,747 @@
+/* cmd_vault.c: `amana vault ...`, the worker's encrypted document store.
+ * Thin: parse, read the secret, call libamana-vault, print. No key is kept
+ * between commands; every command unlocks, works and wipes.
+ *
+ * Secrets: --passphrase-fd N / --new-passphrase-fd N / --recovery-fd N read
+ * one line from a file descriptor; AMANA_VAULT_TEST_PASSPHRASE (test-only:
+ * the environment of a process is readable by its user) stands in for the
+ * passphrase; otherwise the terminal is asked, without echo. Core dumps are
+ * disabled (RLIMIT_CORE 0) and secrets live in sodium_malloc'd (mlocked)
+ * memory. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "amana/vault.h"
+#include "cli.h"
+
+int cmd_vault(int argc, char **argv);
+
+#define SECRET_MAX 1024u
+
+typedef struct vopts {
+	const char *pos[4];
+	int npos;
+	int pass_fd, newpass_fd, recovery_fd, slot;
+	const char *name, *kind, *number, *country, *expiry, *notes, *out, *png;
+	bool json, no_recovery, decoy;
+} vopts_t;
+
+static int parse(int argc, char **argv, vopts_t *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->pass_fd = o->newpass_fd = o->recovery_fd = o->slot = -1;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char **sv = NULL;
+		int *iv = NULL;
+		if (strcmp(a, "--json") == 0) { o->json = true; continue; }
+		if (strcmp(a, "--no-recovery") == 0) { o->no_recovery = true; continue; }
+		if (strcmp(a, "--decoy") == 0) { o->decoy = true; continue; }
+		if (strcmp(a, "--name") == 0) sv = &o->name;
+		else if (strcmp(a, "--kind") == 0) sv = &o->kind;
+		else if (strcmp(a, "--number") == 0) sv = &o->number;
+		else if (strcmp(a, "--country") == 0) sv = &o->country;
+		else if (strcmp(a, "--expiry") == 0) sv = &o->expiry;
+		else if (strcmp(a, "--notes") == 0) sv = &o->notes;
+		else if (strcmp(a, "-o") == 0 || strcmp(a, "--out") == 0) sv = &o->out;
+		else if (strcmp(a, "--recovery-png") == 0) sv = &o->png;
+		else if (strcmp(a, "--passphrase-fd") == 0) iv = &o->pass_fd;
+		else if (strcmp(a, "--new-passphrase-fd") == 0) iv = &o->newpass_fd;
+		else if (strcmp(a, "--recovery-fd") == 0) iv = &o->recovery_fd;
+		else if (strcmp(a, "--slot") == 0) iv = &o->slot;
+		else if (a[0] == '-' && a[1] != '\0')
+			return cli_usage_error("vault: unknown option '%s'", a);
+		else {
+			if (o->npos >= 4)
+				return cli_usage_error("vault: too many arguments");
+			o->pos[o->npos++] = a;
+			continue;
+		}
+		if (i + 1 >= argc)
+			return cli_usage_error("vault: option '%s' needs a value", a);
+		if (sv != NULL) {
+			*sv = argv[++i];
+		} else {
+			uint64_t v;
+			if (!cli_parse_u64(argv[++i], 1000000, &v))
+				return cli_usage_error("vault: '%s' needs a number", a);
+			*iv = (int)v;
+		}
+	}
+	return CLI_EXIT_OK;
+}
+
+/* One line from fd into buf (sodium_malloc'd by the caller). */
+static int read_line_fd(int fd, char *buf, size_t cap, size_t *len)
+{
+	size_t n = 0;
+	while (n + 1 < cap) {
+		char c;
+		ssize_t r = read(fd, &c, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0 || c == '\n')
+			break;
+		buf[n++] = c;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return n > 0 ? AMANA_OK : AMANA_ERR_ARG;
+}
+
+static int prompt(const char *what, char *buf, size_t cap, size_t *len)
+{
+	int tty = open("/dev/tty", O_RDWR | O_CLOEXEC);
+	if (tty < 0)
+		return AMANA_ERR_ARG;
+	struct termios old, quiet;
+	bool restore = tcgetattr(tty, &old) == 0;
+	if (restore) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(tty, TCSAFLUSH, &quiet);
+	}
+	if (write(tty, what, strlen(what)) < 0) { /* best effort */ }
+	int err = read_line_fd(tty, buf, cap, len);
+	if (restore)
+		tcsetattr(tty, TCSAFLUSH, &old);
+	if (write(tty, "\n", 1) < 0) { /* best effort */ }
+	close(tty);
+	return err;
+}
+
+/* The passphrase: from fd, the test variable, or the terminal. */
+static int get_pass(int fd, const char *env, const char *what, char *buf, size_t *len)
+{
+	const char *e = env != NULL ? getenv(env) : NULL;
+	if (fd >= 0)
+		return read_line_fd(fd, buf, SECRET_MAX, len);
+	if (e != NULL && e[0] != '\0') {
+		*len = strlen(e) < SECRET_MAX ? strlen(e) : SECRET_MAX - 1;
+		memcpy(buf, e, *len);
+		buf[*len] = '\0';
+		return AMANA_OK;
+	}
+	return prompt(what, buf, SECRET_MAX, len);
+}
+
+static amana_vault_kdf_t cli_kdf(void)
+{
+	return amana_vault_kdf_default();
+}
+
+/* Opens the vault (the decoy of it with --decoy) with the recovery words
+ * from --recovery-fd, or a passphrase. */
+static int open_vault(const vopts_t *o, const char *dir, amana_vault_t **v)
+{
+	char *buf = sodium_malloc(SECRET_MAX);
+	uint8_t *key = sodium_malloc(32);
+	size_t len = 0;
+	int err;
+	if (buf == NULL || key == NULL) {
+		err = AMANA_ERR_NOMEM;
+	} else if (o->recovery_fd >= 0) {
+		err = read_line_fd(o->recovery_fd, buf, SECRET_MAX, &len);
+		if (err == AMANA_OK)
+			err = amana_vault_words_decode(buf, key);
+		if (err == AMANA_OK)
+			err = amana_vault_open(dir, AMANA_VAULT_RECOVERY, key, 32, v);
+	} else {
+		err = get_pass(o->pass_fd, "AMANA_VAULT_TEST_PASSPHRASE", "Vault passphrase: ", buf, &len);
+		if (err == AMANA_OK)
+			err = amana_vault_open(dir, AMANA_VAULT_PASSPHRASE, (const uint8_t *)buf, len, v);
+	}
+	if (buf != NULL)
+		sodium_free(buf);
+	if (key != NULL)
+		sodium_free(key);
+	if (err == AMANA_OK && o->decoy) {
+		amana_vault_t *d = NULL;
+		err = amana_vault_open_decoy(*v, &d);
+		amana_vault_free(v);
+		*v = d;
+	}
+	if (err == AMANA_OK && amana_vault_repaired(*v))
+		fprintf(stderr, "%s: warning: the primary manifest was damaged and was restored "
+		    "from its replica; the last change may be missing\n", cli_prog());
+	return err;
+}
+
+static int show_recovery(const uint8_t key[32], const char *png)
+{
+	char *words = sodium_malloc(AMANA_VAULT_WORDS_STRLEN);
+	if (words == NULL)
+		return AMANA_ERR_NOMEM;
+	amana_vault_words_encode(key, words);
+	printf("Recovery key (shown once; write it down and keep it apart from the phone):\n\n");
+	for (unsigned i = 0; i < AMANA_VAULT_WORDS; i++)
+		printf("%.4s%s", words + i * 5u, (i + 1) % 6 == 0 || i + 1 == AMANA_VAULT_WORDS ? "\n" : " ");
+	printf("\n");
+	int err = amana_vault_qr_print(words, stdout);
+	if (err == AMANA_OK && png != NULL)
+		err = amana_vault_qr_png(words, png, 8);
+	sodium_free(words);
+	return err;
+}
+
+static int vault_init(int argc, char **argv)
+{
+	vopts_t o;
+	int rc = parse(argc, argv, &o), err;
+	if (rc != CLI_EXIT_OK)
+		return rc;
+	if (o.npos != 1)
+		return cli_usage_error("vault init: give the vault directory");
+	char *p1 = sodium_malloc(SECRET_MAX), *p2 = sodium_malloc(SECRET_MAX);
+	uint8_t *rk = sodium_malloc(32);
+	size_t l1 = 0, l2 = 0;
+	amana_vault_kdf_t kdf = cli_kdf();
+	if (p1 == NULL || p2 == NULL || rk == NULL)
+		return cli_fail(AMANA_ERR_NOMEM, "vault init");
+	err = get_pass(o.pass_fd, "AMANA_VAULT_TEST_PASSPHRASE", "New vault passphrase: ", p1, &l1);
+	if (err == AMANA_OK && o.pass_fd < 0 && getenv("AMANA_VAULT_TEST_PASSPHRASE") == NULL) {
+		err = prompt("Repeat it: ", p2, SECRET_MAX, &l2);
+		if (err == AMANA_OK && (l1 != l2 || sodium_memcmp(p1, p2, l1) != 0))
+			err = AMANA_ERR_ARG;
+	}
+	if (err == AMANA_OK)
+		err = amana_vault_create(o.pos[0], (const uint8_t *)p1, l1, &kdf, o.no_recovery ? NULL : rk);
+	if (err == AMANA_OK && !o.no_recovery)
+		err = show_recovery(rk, o.png);
+	sodium_free(p1);
+	sodium_free(p2);
+	sodium_free(rk);
+	if (err != AMANA_OK)
+		return cli_fail(err, "vault init %s", o.pos[0]);
+	fprintf(stderr, "vault created in %s\n", o.pos[0]);
+	return CLI_EXIT_OK;
+}
+
+static int vault_add(int argc, char **argv)
+{
+	vopts_t o;
+	amana_vault_t *v = NULL;
+	int rc = parse(argc, argv, &o);
+	if (rc != CLI_EXIT_OK)
+		return rc;
+	if (o.npos != 2)
+		return cli_usage_error("vault add: give the vault directory and a file");
+	const char *file = o.pos[1];
+	const char *name = o.name;
+	if (name == NULL) {
+		const char *slash = strrchr(file, '/');
+		name = slash != NULL ? slash + 1 : file;
+	}
+	int fd = strcmp(file, "-") == 0 ? 0 : open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return cli_fail(AMANA_ERR_IO, "vault add: cannot read %s", file);
+	int err = open_vault(&o, o.pos[0], &v);
+	if (err == AMANA_OK) {
+		amana_vault_meta_t m = {o.kind, o.number, o.country, o.expiry, o.notes};
+		err = amana_vault_doc_add(v, name, &m, fd);
+	}
+	if (fd > 0)
+		close(fd);
+	amana_vault_free(&v);
+	if (err != AMANA_OK)
+		return cli_fail(err, "vault add '%s'", name);
+	return CLI_EXIT_OK;
+}
+
+static void entry_json(cli_json_t *j, const amana_vault_entry_t *e)
+{
+	cli_json_object(j);
+	cli_json_key(j, "name");
+	cli_json_str(j, e->name);
+	cli_json_key(j, "type");
+	cli_json_str(j, e->type == AMANA_VAULT_DOCUMENT ? "document" : "record");
+	cli_json_key(j, "kind");
+	cli_json_str(j, e->meta.kind);
+	cli_json_key(j, "size");
+	cli_json_int(j, (int64_t)e->size);
+	cli_json_key(j, "added");
+	cli_json_int(j, (int64_t)e->added);
+	if (e->type == AMANA_VAULT_DOCUMENT) {
+		cli_json_key(j, "number");
+		cli_json_str(j, e->meta.number);
+		cli_json_key(j, "country");
+		cli_json_str(j, e->meta.country);
+		cli_json_key(j, "expiry");
+		cli_json_str(j, e->meta.expiry);
+		cli_json_key(j, "notes");
+		cli_json_str(j, e->meta.notes);
+	}
+	cli_json_close(j);
+}
+
+static int vault_list_show(int argc, char **argv, bool show)
+{
+	vopts_t o;
+	amana_vault_t *v = NULL;
+	int rc = parse(argc, argv, &o);
+	if (rc != CLI_EXIT_OK)
+		return rc;
+	if (o.npos != (show ? 2 : 1))
+		return cli_usage_error(show ? "vault show: give the vault directory and a name" :
+		                              "vault list: give the vault directory");
+	int err = open_vault(&o, o.pos[0], &v);
+	if (err != AMANA_OK)
+		return cli_fail(err, "vault %s", o.pos[0]);
+	int only = -1;
+	if (show && (only = amana_vault_find(v, o.pos[1])) < 0) {
+		amana_vault_free(&v);
+		return cli_fail(AMANA_ERR_VAULT_NAME, "vault show '%s'", o.pos[1]);
+	}
+	cli_json_t j;
+	if (o.json) {
+		cli_json_begin(&j, stdout);
+		cli_json_key(&j, show ? "entry" : "entries");
+		if (!show)
+			cli_json_array(&j);
+	}
+	for (size_t i = 0; i < amana_vault_count(v); i++) {
+		amana_vault_entry_t e;
+		if ((only >= 0 && i != (size_t)only) || amana_vault_entry(v, i, &e) != AMANA_OK)
+			continue;
+		if (o.json)
+			entry_json(&j, &e);
+		else if (show)
+			printf("name:    %s\ntype:    %s\nkind:    %s\nsize:    %llu\nnumber:  %s\n"
+			       "country: %s\nexpiry:  %s\nnotes:   %s\n", e.name,
+			    e.type == AMANA_VAULT_DOCUMENT ? "document" : "record", e.meta.kind,
+			    (unsigned long long)e.size, e.meta.number, e.meta.country, e.meta.expiry,
+			    e.meta.notes);
+		else
+			printf("%-9s %-12s %10llu  %s\n", e.type == AMANA_VAULT_DOCUMENT ? "document" : "record",
+			    e.meta.kind[0] != '\0' ? e.meta.kind : "-", (unsigned long long)e.size, e.name);
+	}
+	if (o.json) {
+		if (!show)
+			cli_json_close(&j);
+		cli_json_end(&j);
+	}
+	amana_vault_free(&v);
+	return CLI_EXIT_OK;
+}
+
+static int vault_list(int argc, char **argv) { return vault_list_show(argc, argv, false); }
+static int vault_show(int argc, char **argv) { return vault_list_show(argc, argv, true); }
+
+static int vault_get(int argc, char **argv)
+{
+	vopts_t o;
+	amana_vault_t *v = NULL;
+	char tmp[4096];
+	int rc = parse(argc, argv, &o);
+	if (rc != CLI_EXIT_OK)
+		return rc;
+	if (o.npos != 2 || o.out == NULL)
+		return cli_usage_error("vault get: give the vault directory, a name and -o FILE");
+	int err = open_vault(&o, o.pos[0], &v);
+	if (err != AMANA_OK)
+		return cli_fail(err, "vault %s", o.pos[0]);
+	bool to_stdout = strcmp(o.out, "-") == 0;
+	int fd = 1;
+	if (!to_stdout) {
+		if ((size_t)snprintf(tmp, sizeof(tmp), "%s.part", o.out) >= sizeof(tmp)) {
+			amana_vault_free(&v);
+			return cli_usage_error("vault get: output path too long");
+		}
+		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	}
+	if (fd < 0)
+		err = AMANA_ERR_IO;
+	else
+		err = amana_vault_doc_get(v, o.pos[1], fd);
+	if (!to_stdout && fd >= 0) {
+		if (close(fd) != 0 && err == AMANA_OK)
+			err = AMANA_ERR_IO;
+		if (err == AMANA_OK && rename(tmp, o.out) != 0)
+			err = AMANA_ERR_IO;
+		if (err != AMANA_OK)
+			unlink(tmp); /* never leave half a document behind */
+	}
+	amana_vault_free(&v);
+	if (err != AMANA_OK)
+		return cli_fail(err, "vault get '%s'", o.pos[1]);
+	return CLI_EXIT_OK;
+}
+
+static int vault_rm(int argc, char **argv)
+{
+	vopts_t o;
+	amana_vault_t *v = NULL;
+	int rc = parse(argc, argv, &o);
+	if (rc != CLI_EXIT_OK)
+		return rc;
+	if (o.npos != 2)
+		return cli_usage_error("vault rm: give the vault directory and a name");
+	int err = open_vault(&o, o.pos[0], &v);
+	if (err == AMANA_OK)
+		err = amana_vault_rm(v, o.pos[1]);
+	amana_vault_free(&v);
+	if (err != AMANA_OK)
+		return cli_fail(err, "vault rm '%s'", o.pos[1]);
+	return CLI_EXIT_OK;
+}
+
+static void report_bad(const char *name, int err, void *ctx)
+{
+	(void)ctx;
+	fprintf(stderr, "%s: '%s': %s\n", cli_prog(), name, amana_strerr(err));
+}
+
+static int vault_unlock(int argc, char **argv)
+{
+	vopts_t o;
+	amana_vault_t *v = NULL;
+	int rc = parse(argc, argv, &o);
+	if (rc != CLI_EXIT_OK)
+		return rc;
+	if (o.npos != 1)
+		return cli_usage_error("vault unlock: give the vault directory");
+	int err = open_vault(&o, o.pos[0], &v);
+	if (err != AMANA_OK)
+		return cli_fail(err, "vault unlock %s", o.pos[0]);
+	int bad = amana_vault_check(v, report_bad, NULL);
+	printf("unlocked: %zu entries, %d damaged\n", amana_vault_count(v), bad > 0 ? bad : 0);
+	amana_vault_free(&v);
+	return bad == 0 ? CLI_EXIT_OK : CLI_EXIT_DATA;
+}
+
+static int vault_lock(int argc, char **argv)
+{
+	vopts_t o;
+	int rc = parse(argc, argv, &o);
+	if (rc != CLI_EXIT_OK)
+		return rc;
+	/* Nothing to forget: no command keeps a key after it returns. */
+	printf("locked: amana keeps no vault key between commands\n");
+	return CLI_EXIT_OK;
+}
+
+static int vault_passwd(int argc, char **argv)
+{
+	vopts_t o;
+	amana_vault_t *v = NULL;
+	int rc = parse(argc, argv, &o);
+	if (rc != CLI_EXIT_OK)
+		return rc;
+	if (o.npos != 1)
+		return cli_usage_error("vault passwd: give the vault directory");
+	char *np = sodium_malloc(SECRET_MAX);
+	size_t nl = 0;
+	amana_vault_kdf_t kdf = cli_kdf();
+	int err = np == NULL ? AMANA_ERR_NOMEM : open_vault(&o, o.pos[0], &v);
+	if (err == AMANA_OK)
+		err = get_pass(o.newpass_fd, NULL, "New passphrase: ", np, &nl);
+	if (err == AMANA_OK) {
+		unsigned slot = o.slot >= 0 ? (unsigned)o.slot : amana_vault_slot_opened(v);
+		err = amana_vault_passwd(v, slot, (const uint8_t *)np, nl, &kdf);
+	}
+	if (np != NULL)
+		sodium_free(np);
+	amana_vault_free(&v);
+	if (err != AMANA_OK)
+		return cli_fail(err, "vault passwd");
+	return CLI_EXIT_OK;
+}
+
+static const char *slot_type_name(amana_vault_slot_type_t t)
+{
+	switch (t) {
+	case AMANA_VAULT_SLOT_PASSPHRASE: return "passphrase";
+	case AMANA_VAULT_SLOT_RECOVERY: return "recovery";
+	case AMANA_VAULT_SLOT_TOKEN: return "token";
+	case AMANA_VAULT_SLOT_DURESS: return "duress";
+	default: return "free";
+	}
+}
+
+static int vault_slots(int argc, char **argv)
+{
+	vopts_t o;
+	amana_vault_t *v = NULL;
+	int rc = parse(argc, argv, &o);
+	if (rc != CLI_EXIT_OK)
+		return rc;
+	const char *act = o.npos >= 2 ? o.pos[1] : "list";
+	if (o.npos < 1 || o.npos > 3)
+		return cli_usage_error("vault slots: give the vault directory [and an action]");
+	int err = open_vault(&o, o.pos[0], &v);
+	if (err != AMANA_OK)
+		return cli_fail(err, "vault %s", o.pos[0]);
+	amana_vault_kdf_t kdf = cli_kdf();
+	char *np = sodium_malloc(SECRET_MAX);
+	uint8_t *rk = sodium_malloc(32);
+	size_t nl = 0;
+	unsigned idx = 0;
+	if (np == NULL || rk == NULL) {
+		err = AMANA_ERR_NOMEM;
+	} else if (strcmp(act, "list") == 0) {
+		cli_json_t j;
+		if (o.json) {
+			cli_json_begin(&j, stdout);
+			cli_json_key(&j, "slots");
+			cli_json_array(&j);
+		}
+		for (unsigned i = 0; i < AMANA_VAULT_NSLOTS; i++) {
+			amana_vault_slot_info_t si;
+			if (amana_vault_slot_info(v, i, &si) != AMANA_OK || si.type == AMANA_VAULT_SLOT_FREE ||
+			    si.type == AMANA_VAULT_SLOT_HIDDEN)
+				continue;
+			if (o.json) {
+				cli_json_object(&j);
+				cli_json_key(&j, "slot");
+				cli_json_int(&j, i);
+				cli_json_key(&j, "type");
+				cli_json_str(&j, slot_type_name(si.type));
+				cli_json_key(&j, "opened");
+				cli_json_bool(&j, i == amana_vault_slot_opened(v));
+				cli_json_key(&j, "argon2id_ops");
+				cli_json_int(&j, (int64_t)si.kdf.opslimit);
+				cli_json_key(&j, "argon2id_mem");
+				cli_json_int(&j, (int64_t)si.kdf.memlimit);
+				cli_json_close(&j);
+			} else {
+				printf("slot %u  %-10s%s", i, slot_type_name(si.type),
+				    i == amana_vault_slot_opened(v) ? "  (opened this session)" : "");
+				if (si.kdf.opslimit > 0)
+					printf("  argon2id ops %llu mem %zu MiB", (unsigned long long)si.kdf.opslimit,
+					    si.kdf.memlimit >> 20);
+				printf("\n");
+			}
+		}
+		if (o.json) {
+			cli_json_close(&j);
+			cli_json_end(&j);
+		}
+	} else if (strcmp(act, "add-passphrase") == 0 || strcmp(act, "add-duress") == 0) {
+		bool duress = strcmp(act, "add-duress") == 0;
+		err = get_pass(o.newpass_fd, NULL, duress ? "Duress passphrase: " : "New passphrase: ", np, &nl);
+		if (err == AMANA_OK)
+			err = duress ? amana_vault_slot_add_duress(v, (const uint8_t *)np, nl, &kdf, &idx)
+			             : amana_vault_slot_add_passphrase(v, (const uint8_t *)np, nl, &kdf, &idx);
+		if (err == AMANA_OK)
+			printf("added slot %u\n", idx);
+	} else if (strcmp(act, "add-recovery") == 0) {
+		err = amana_vault_slot_add_recovery(v, rk, &idx);
+		if (err == AMANA_OK)
+			err = show_recovery(rk, o.png);
+	} else if (strcmp(act, "remove") == 0 && o.npos == 3) {
+		uint64_t n;
+		if (!cli_parse_u64(o.pos[2], AMANA_VAULT_NSLOTS - 1u, &n))
+			err = AMANA_ERR_ARG;
+		else
+			err = amana_vault_slot_remove(v, (unsigned)n);
+	} else {
+		err = AMANA_ERR_ARG;
+	}
+	if (np != NULL)
+		sodium_free(np);
+	if (rk != NULL)
+		sodium_free(rk);
+	amana_vault_free(&v);
+	if (err != AMANA_OK)
+		return cli_fail(err, "vault slots %s", act);
+	return CLI_EXIT_OK;
+}
+
+/* ---- export/import: a backup file of the vault's ciphertext files.
+ * "AMVBAK1\n" | per file: u16 name length | name | u64 size | bytes.
+ * Nothing is decrypted; import restores a directory and proves it opens. */
+static int copy_fd(int in, FILE *out, uint64_t n)
+{
+	uint8_t buf[65536];
+	while (n > 0) {
+		size_t want = n < sizeof(buf) ? (size_t)n : sizeof(buf);
+		ssize_t r = read(in, buf, want);
+		if (r <= 0)
+			return AMANA_ERR_IO;
+		if (fwrite(buf, 1, (size_t)r, out) != (size_t)r)
+			return AMANA_ERR_IO;
+		n -= (uint64_t)r;
+	}
+	return AMANA_OK;
+}
+
+#include <dirent.h>
+static int vault_export(int argc, char **argv)
+{
+	vopts_t o;
+	amana_vault_t *v = NULL;
+	int rc = parse(argc, argv, &o);
+	if (rc != CLI_EXIT_OK)
+		return rc;
+	if (o.npos != 2)
+		return cli_usage_error("vault export: give the vault directory and a backup file");
+	int err = open_vault(&o, o.pos[0], &v); /* proves the secret; cleans up */
+	amana_vault_free(&v);
+	if (err != AMANA_OK)
+		return cli_fail(err, "vault export");
+	DIR *d = opendir(o.pos[0]);
+	FILE *out = fopen(o.pos[1], "wbx");
+	if (d == NULL || out == NULL) {
+		if (d != NULL)
+			closedir(d);
+		if (out != NULL)
+			fclose(out);
+		return cli_fail(AMANA_ERR_IO, "vault export %s", o.pos[1]);
+	}
+	fwrite("AMVBAK1\n", 1, 8, out);
+	struct dirent *e;
+	while (err == AMANA_OK && (e = readdir(d)) != NULL) {
+		struct stat st;
+		if (e->d_name[0] == '.' || fstatat(dirfd(d), e->d_name, &st, 0) != 0 || !S_ISREG(st.st_mode))
+			continue;
+		size_t nl = strlen(e->d_name);
+		uint8_t hdr[2 + 255 + 8];
+		hdr[0] = (uint8_t)nl;
+		hdr[1] = (uint8_t)(nl >> 8);
+		memcpy(hdr + 2, e->d_name, nl);
+		for (int i = 0; i < 8; i++)
+			hdr[2 + nl + (size_t)i] = (uint8_t)((uint64_t)st.st_size >> (8 * i));
+		fwrite(hdr, 1, 2 + nl + 8, out);
+		int fd = openat(dirfd(d), e->d_name, O_RDONLY | O_CLOEXEC);
+		err = fd < 0 ? AMANA_ERR_IO : copy_fd(fd, out, (uint64_t)st.st_size);
+		if (fd >= 0)
+			close(fd);
+	}
+	closedir(d);
+	if ((fflush(out) != 0 || fsync(fileno(out)) != 0) && err == AMANA_OK)
+		err = AMANA_ERR_IO;
+	if (fclose(out) != 0 && err == AMANA_OK)
+		err = AMANA_ERR_IO;
+	if (err != AMANA_OK) {
+		unlink(o.pos[1]);
+		return cli_fail(err, "vault export %s", o.pos[1]);
+	}
+	return CLI_EXIT_OK;
+}
+
+static int vault_import(int argc, char **argv)
+{
+	vopts_t o;
+	amana_vault_t *v = NULL;
+	char path[4096];
+	int rc = parse(argc, argv, &o);
+	if (rc != CLI_EXIT_OK)
+		return rc;
+	if (o.npos != 2)
+		return cli_usage_error("vault import: give the backup file and a new vault directory");
+	FILE *in = fopen(o.pos[0], "rb");
+	char magic[8];
+	if (in == NULL)
+		return cli_fail(AMANA_ERR_IO, "vault import %s", o.pos[0]);
+	if (fread(magic, 1, 8, in) != 8 || memcmp(magic, "AMVBAK1\n", 8) != 0) {
+		fclose(in);
+		return cli_fail(AMANA_ERR_FORMAT, "vault import %s", o.pos[0]);
+	}
+	if (mkdir(o.pos[1], 0700) != 0) {
+		fclose(in);
+		return cli_fail(AMANA_ERR_EXISTS, "vault import: %s", o.pos[1]);
+	}
+	int err = AMANA_OK, files = 0;
+	uint8_t h[2];
+	while (err == AMANA_OK && fread(h, 1, 2, in) == 2) {
+		size_t nl = (size_t)h[0] | ((size_t)h[1] << 8);
+		char name[256];
+		uint8_t sz[8];
+		uint64_t size = 0;
+		if (nl == 0 || nl > 255 || fread(name, 1, nl, in) != nl || fread(sz, 1, 8, in) != 8) {
+			err = AMANA_ERR_FORMAT;
+			break;
+		}
+		name[nl] = '\0';
+		for (int i = 7; i >= 0; i--)
+			size = (size << 8) | sz[i];
+		if (strchr(name, '/') != NULL || name[0] == '.' || size > AMANA_VAULT_DOC_MAX * 2u) {
+			err = AMANA_ERR_FORMAT;
+			break;
+		}
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", o.pos[1], name) >= sizeof(path)) {
+			err = AMANA_ERR_ARG;
+			break;
+		}
+		FILE *out = fopen(path, "wbx");
+		if (out == NULL) {
+			err = AMANA_ERR_IO;
+			break;
+		}
+		uint8_t buf[65536];
+		while (err == AMANA_OK && size > 0) {
+			size_t want = size < sizeof(buf) ? (size_t)size : sizeof(buf);
+			if (fread(buf, 1, want, in) != want || fwrite(buf, 1, want, out) != want)
+				err = AMANA_ERR_FORMAT;
+			size -= want;
+		}
+		if ((fflush(out) != 0 || fsync(fileno(out)) != 0 || fclose(out) != 0) && err == AMANA_OK)
+			err = AMANA_ERR_IO;
+		files++;
+	}
+	fclose(in);
+	if (err == AMANA_OK)
+		err = open_vault(&o, o.pos[1], &v);
+	if (err == AMANA_OK) {
+		int bad = amana_vault_check(v, report_bad, NULL);
+		printf("imported %d files: %zu entries, %d damaged\n", files, amana_vault_count(v),
+		    bad > 0 ? bad : 0);
+		if (bad != 0)
+			err = AMANA_ERR_VAULT_OBJECT;
+	}
+	amana_vault_free(&v);
+	if (err != AMANA_OK)
+		return cli_fail(err, "vault import into %s", o.pos[1]);
+	return CLI_EXIT_OK;
+}
+
+#define UNLOCK_HELP \
+	"Unlocking: --passphrase-fd N reads the passphrase from file descriptor N;\n" \
+	"--recovery-fd N reads the recovery words instead; otherwise the terminal\n" \
+	"is asked (no echo). AMANA_VAULT_TEST_PASSPHRASE is for tests only.\n" \
+	"--decoy works on the decoy compartment of the real vault.\n"
+
+static const cli_cmd_t vault_cmds[] = {
+	{"init", vault_init, "create a vault (prints the recovery key once)",
+	    "usage: amana vault init DIR [--passphrase-fd N] [--no-recovery] [--recovery-png FILE]\n"},
+	{"add", vault_add, "add a document (any file, up to 256 MiB)",
+	    "usage: amana vault add DIR FILE|- [--name N] [--kind K] [--number N] [--country C]\n"
+	    "       [--expiry E] [--notes T]\n\n" UNLOCK_HELP},
+	{"list", vault_list, "list documents and records",
+	    "usage: amana vault list DIR [--json]\n\n" UNLOCK_HELP},
+	{"show", vault_show, "show one entry's metadata",
+	    "usage: amana vault show DIR NAME [--json]\n\n" UNLOCK_HELP},
+	{"get", vault_get, "write a document out", "usage: amana vault get DIR NAME -o FILE|-\n\n" UNLOCK_HELP},
+	{"rm", vault_rm, "remove a document or record", "usage: amana vault rm DIR NAME\n\n" UNLOCK_HELP},
+	{"export", vault_export, "write an encrypted backup file",
+	    "usage: amana vault export DIR BACKUP\n\nCopies the encrypted files; nothing is decrypted.\n"},
+	{"import", vault_import, "restore a backup into a new directory",
+	    "usage: amana vault import BACKUP NEWDIR\n\nRestores, then unlocks and checks every object.\n"},
+	{"lock", vault_lock, "forget keys (none are kept between commands)", "usage: amana vault lock [DIR]\n"},
+	{"unlock", vault_unlock, "unlock, clean up and check every object",
+	    "usage: amana vault unlock DIR\n\n" UNLOCK_HELP},
+	{"passwd", vault_passwd, "change a passphrase",
+	    "usage: amana vault passwd DIR [--slot N] [--new-passphrase-fd N]\n\n" UNLOCK_HELP},
+	{"slots", vault_slots, "list, add or remove key slots",
+	    "usage: amana vault slots DIR [list|add-passphrase|add-duress|add-recovery|remove N]\n"
+	    "       [--new-passphrase-fd N] [--json]\n\n" UNLOCK_HELP},
+};
+
+int cmd_vault(int argc, char **argv)
+{
+	struct rlimit nocore = {0, 0};
+	setrlimit(RLIMIT_CORE, &nocore); /* no key in a core dump */
+	if (sodium_init() < 0)
+		return cli_fail(AMANA_ERR_CRYPTO, "vault");
+	return cli_dispatch("the worker's encrypted document vault", vault_cmds,
+	    sizeof(vault_cmds) / sizeof(vault_cmds[0]), argc, argv);
+}
