@@ -1,0 +1,58 @@
+/* mdoc_internal.h: the MSO and IssuerSignedItem parsers that the holder
+ * and the verifier share (not installed). */
+#ifndef AMANA_MDOC_INTERNAL_H
+#define AMANA_MDOC_INTERNAL_H
+
+#include "amana/mdoc.h"
+
+/* Decoder limits for whole responses and credentials. */
+extern const amana_cbor_limits_t mdoc_limits;
+
+typedef struct mdoc_mso {
+	amana_cbor_doc_t *doc;    /* the decoded MSO, pointing into the payload */
+	const char *doctype;
+	size_t doctype_len;
+	uint32_t digests;         /* index of valueDigests */
+	amana_cose_key_t device_key;
+	int64_t signed_at, valid_from, valid_until;
+	bool has_status;
+	const char *status_uri;
+	size_t status_uri_len;
+	uint64_t status_idx;
+} mdoc_mso_t;
+
+/* Parses the COSE payload of issuerAuth (#6.24(bstr .cbor MSO)); payload
+ * must outlive m. */
+int mdoc_mso_parse(const uint8_t *payload, size_t len, mdoc_mso_t *m);
+void mdoc_mso_free(mdoc_mso_t *m);
+
+typedef struct mdoc_item {
+	amana_cbor_doc_t *doc;    /* the decoded IssuerSignedItem */
+	uint64_t digest_id;
+	const char *id;
+	size_t id_len;
+	uint32_t value;           /* index of elementValue in doc */
+} mdoc_item_t;
+
+/* Checks the IssuerSignedItemBytes at index i of d: #6.24(bstr) holding
+ * exactly {digestID, random (>= 16 bytes), elementIdentifier,
+ * elementValue}, whose SHA-256 (of the tag-24 item as received) equals the
+ * MSO's digest for (ns, digestID). */
+int mdoc_item_check(const amana_cbor_doc_t *d, uint32_t i, const mdoc_mso_t *m,
+    const char *ns, size_t ns_len, mdoc_item_t *out);
+void mdoc_item_free(mdoc_item_t *it);
+
+/* Copies a text item to a NUL-terminated buffer; AMANA_ERR_CBOR_TYPE or
+ * AMANA_ERR_LIMIT when it is not text or does not fit. */
+int mdoc_tstr_copy(const amana_cbor_doc_t *d, uint32_t i, char *out, size_t cap);
+
+/* tdate (#6.0 tstr) at index i. */
+int mdoc_get_tdate(const amana_cbor_doc_t *d, uint32_t i, int64_t *t);
+
+/* The holder's view of a credential's raw parts (cred.c), passed on byte
+ * for byte in a response. */
+int mdoc_cred_item_raw(const amana_mdoc_t *m, const char *ns, const char *id,
+    const uint8_t **p, size_t *n);
+int mdoc_cred_auth_raw(const amana_mdoc_t *m, const uint8_t **p, size_t *n);
+
+#endif
