@@ -3,9 +3,7 @@
  */
 #include "cm4_qemu.h"
 
-#include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,66 +174,3 @@ int cm4_qemu_trace(cm4_qemu_t *q, unsigned long *ticks, unsigned long *max_ticks
 	fclose(f);
 	return n;
 }
-
-/* ---- libfido2 io over the HID socket */
-
-static void *io_open(const char *path)
-{
-	int fd = unix_connect(path);
-	if (fd < 0)
-		return NULL;
-	int *h = malloc(sizeof(*h));
-	if (h == NULL) {
-		close(fd);
-		return NULL;
-	}
-	*h = fd;
-	return h;
-}
-
-static void io_close(void *handle)
-{
-	int *h = handle;
-	close(*h);
-	free(h);
-}
-
-static int io_read(void *handle, unsigned char *buf, size_t len, int ms)
-{
-	int fd = *(int *)handle;
-	size_t got = 0;
-	if (len < 64)
-		return -1;
-	while (got < 64) {
-		struct pollfd p = {fd, POLLIN, 0};
-		/* Once a report has begun, its rest follows at UART speed. */
-		int r = poll(&p, 1, got > 0 ? 1000 : (ms < 0 ? -1 : ms));
-		if (r <= 0)
-			return -1; /* timeout or error */
-		ssize_t n = read(fd, buf + got, 64 - got);
-		if (n <= 0)
-			return -1;
-		got += (size_t)n;
-	}
-	return 64;
-}
-
-static int io_write(void *handle, const unsigned char *buf, size_t len)
-{
-	int fd = *(int *)handle;
-	/* buf[0] is the HID report ID (0); the wire carries the 64 bytes. */
-	if (len != 65)
-		return -1;
-	size_t off = 1;
-	while (off < len) {
-		ssize_t n = write(fd, buf + off, len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		off += (size_t)n;
-	}
-	return (int)len;
-}
-
-const fido_dev_io_t cm4_fido_io = {io_open, io_close, io_read, io_write};

@@ -4,9 +4,9 @@
  *
  * The image's UART0 (HID reports) and UART1 (sensor frames) are QEMU
  * chardev sockets in a private temporary directory; the store's flash file
- * lives there too. The libfido2 transport is a plain UNIX stream socket of
- * 64-byte reports: libfido2 hands write() a report-ID byte first, which is
- * dropped, and read() gets whole 64-byte reports.
+ * lives there too. The HID socket speaks raw 64-byte reports, the same as
+ * the host simulator's, so the tests reach it with the wallet's own
+ * libfido2 transport (amana/fido.h, amana_fido_dev_use_socket) unchanged.
  */
 #ifndef AMANA_CM4_QEMU_H
 #define AMANA_CM4_QEMU_H
@@ -14,8 +14,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
-
-#include <fido.h>
 
 typedef struct cm4_qemu {
 	pid_t pid;
@@ -49,8 +47,5 @@ int cm4_qemu_sensor_send(cm4_qemu_t *q, uint8_t modality, const uint8_t *tmpl,
  * of lines. */
 int cm4_qemu_trace(cm4_qemu_t *q, unsigned long *ticks, unsigned long *max_ticks,
     unsigned long *stack, unsigned long *arena);
-
-/* libfido2 io functions for the socket path (the device "path"). */
-extern const fido_dev_io_t cm4_fido_io;
 
 #endif /* AMANA_CM4_QEMU_H */

@@ -26,6 +26,7 @@
 #include <fido/es256.h>
 
 #include "amana/fp.h"
+#include "amana/fido.h"
 #include "check.h"
 #include "cm4_qemu.h"
 
@@ -166,7 +167,7 @@ int main(int argc, char **argv)
 	}
 	dev = fido_dev_new();
 	CHECK(dev != NULL);
-	if (dev == NULL || fido_dev_set_io_functions(dev, &cm4_fido_io) != FIDO_OK ||
+	if (dev == NULL || amana_fido_dev_use_socket(dev) != 0 ||
 	    fido_dev_open(dev, q.hid) != FIDO_OK) {
 		CHECK(0);
 		goto done;

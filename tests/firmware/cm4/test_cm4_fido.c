@@ -26,6 +26,7 @@
 #include <fido.h>
 #include <fido/es256.h>
 
+#include "amana/fido.h"
 #include "check.h"
 #include "cm4_qemu.h"
 
@@ -43,7 +44,7 @@ static fido_dev_t *dev_open(const cm4_qemu_t *q)
 	fido_dev_t *dev = fido_dev_new();
 	if (dev == NULL)
 		return NULL;
-	if (fido_dev_set_io_functions(dev, &cm4_fido_io) != FIDO_OK ||
+	if (amana_fido_dev_use_socket(dev) != 0 ||
 	    fido_dev_open(dev, q->hid) != FIDO_OK) {
 		fido_dev_free(&dev);
 		return NULL;
