@@ -27,7 +27,7 @@ int ctap_get_info(token_t *t, uint8_t *resp, size_t cap, size_t *len)
 	bool uv = token_uv_supported(t);
 	bool enrolled = uv && token_uv_enrolled(t);
 	cbor_w_init(&w, resp, cap);
-	cbor_put_map(&w, uv ? 13 : 12);
+	cbor_put_map(&w, uv ? 14 : 13);
 
 	cbor_put_uint(&w, 0x01); /* versions */
 	cbor_put_array(&w, 2);

@@ -341,6 +341,8 @@ static int sub_dispatch(token_t *t, const pin_req_t *q, cbor_w_t *w)
 	int rc;
 	pin_load(t, &p);
 
+	if (q->sub < 0x01 || q->sub > 0x09 || q->sub == 0x08)
+		return CTAP2_ERR_INVALID_SUBCOMMAND;
 	switch (q->sub) {
 	case 0x01: /* getPINRetries */
 		cbor_put_map(w, 1);
