@@ -13,7 +13,11 @@
  *  - hmac-secret: the same salt gives the same 32 bytes twice, another salt
  *    different bytes, another credential different bytes;
  *  - a resident credential survives a power cycle (QEMU restarted on the
- *    same flash file) and is found without an allowList.
+ *    same flash file) and is found without an allowList;
+ *  - clientPIN: setPIN gives 8 retries, a wrong PIN in changePIN costs one,
+ *    the right one changes the PIN and restores 8;
+ *  - authenticatorReset (right after power-up) wipes the PIN and the
+ *    resident credential.
  * Figures: wall time of one getAssertion (hmac-secret, no UV) under QEMU,
  * the instructions the token spent on it (QEMU -icount shift=0: ticks x 40),
  * the stack high-water mark and crypto arena peak measured on target.
@@ -163,6 +167,44 @@ out:
 	return rc;
 }
 
+static int client_pin_option(fido_dev_t *dev)
+{
+	fido_cbor_info_t *ci = fido_cbor_info_new();
+	int v = -1;
+	if (ci != NULL && fido_dev_get_cbor_info(dev, ci) == FIDO_OK) {
+		char **names = fido_cbor_info_options_name_ptr(ci);
+		const bool *vals = fido_cbor_info_options_value_ptr(ci);
+		for (size_t i = 0; i < fido_cbor_info_options_len(ci); i++)
+			if (strcmp(names[i], "clientPin") == 0)
+				v = vals[i] ? 1 : 0;
+	}
+	fido_cbor_info_free(&ci);
+	return v;
+}
+
+static void test_pin_and_reset(fido_dev_t *dev, const fido_cred_t *rk)
+{
+	int retries = -1;
+	unsigned char s[32];
+	uint32_t n = 0;
+	CHECK_EQ(client_pin_option(dev), 0);
+	CHECK_EQ(fido_dev_set_pin(dev, "1234abcd", NULL), FIDO_OK);
+	CHECK_EQ(client_pin_option(dev), 1);
+	CHECK_EQ(fido_dev_get_retry_count(dev, &retries), FIDO_OK);
+	CHECK_EQ(retries, 8);
+	CHECK_EQ(fido_dev_set_pin(dev, "new-pin-5678", "wrong-pin"),
+	    FIDO_ERR_PIN_INVALID);
+	CHECK_EQ(fido_dev_get_retry_count(dev, &retries), FIDO_OK);
+	CHECK_EQ(retries, 7);
+	CHECK_EQ(fido_dev_set_pin(dev, "new-pin-5678", "1234abcd"), FIDO_OK);
+	CHECK_EQ(fido_dev_get_retry_count(dev, &retries), FIDO_OK);
+	CHECK_EQ(retries, 8);
+
+	CHECK_EQ(fido_dev_reset(dev), FIDO_OK);
+	CHECK_EQ(client_pin_option(dev), 0);
+	CHECK_EQ(get_assert(dev, rk, 0, 0xA1, s, &n, NULL), FIDO_ERR_NO_CREDENTIALS);
+}
+
 int main(int argc, char **argv)
 {
 	cm4_qemu_t q;
@@ -225,6 +267,7 @@ int main(int argc, char **argv)
 				unsigned char s4[32] = {4};
 				CHECK_EQ(get_assert(dev, c2, 0, 0xA1, s4, &n1, NULL), FIDO_OK);
 				CHECK(memcmp(s3, s4, 32) == 0);
+				test_pin_and_reset(dev, c2);
 			}
 			dev_close(&dev);
 		} else {
