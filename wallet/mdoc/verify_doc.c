@@ -187,7 +187,7 @@ int verify_doc(amana_verifier_t *v, const amana_request_t *req,
 
 	/* trust, then the issuer signature with the signer's key */
 	const verifier_cert_t *signer = NULL;
-	amana_cose_key_t key;
+	amana_cose_key_t key = {0, 0, {0}, {0}};
 	int64_t cert_nb = INT64_MIN, cert_na = INT64_MAX;
 	r = verifier_signer(v, p.auth.x5chain[0], p.auth.x5chain_len[0], &signer);
 	if (r == AMANA_OK && (now < signer->not_before || now > signer->not_after))
@@ -258,9 +258,12 @@ int verify_doc(amana_verifier_t *v, const amana_request_t *req,
 		    AMANA_CHECK_FAIL, r, r == AMANA_OK ? NULL : detail);
 	}
 
-	if (p.mso.has_status && v->status_fn != NULL) {
+	if (p.mso.has_status && v->status_fn != NULL && !signed_ok) {
+		check_set(&c[AMANA_CHECK_STATUS], AMANA_CHECK_NOT_RUN,
+		    AMANA_ERR_VERIFY_ISSUER_SIG, "issuer signature invalid");
+	} else if (p.mso.has_status && v->status_fn != NULL) {
 		amana_status_ref_t ref = {p.mso.status_uri, p.mso.status_uri_len,
-			p.mso.status_idx};
+			p.mso.status_idx, &key, p.auth.x5chain[0], p.auth.x5chain_len[0]};
 		r = v->status_fn(v->status_ctx, &ref, now);
 		check_set(&c[AMANA_CHECK_STATUS], r == AMANA_OK ? AMANA_CHECK_PASS :
 		    AMANA_CHECK_FAIL, r, NULL);

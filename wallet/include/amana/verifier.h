@@ -27,7 +27,8 @@
  * STATUS HOOK (filled by the status-list part): the MSO may hold
  *   "status": {"status_list": {"idx": uint, "uri": tstr}}
  * (IETF Token Status List reference). The verifier calls the status
- * function with that reference and its clock; the function answers
+ * function with that reference, the document signer's key and its clock
+ * (only when the issuer signature verified); the function answers
  * AMANA_OK (valid), AMANA_ERR_STATUS_REVOKED / _SUSPENDED, or an error
  * such as AMANA_ERR_STATUS_EXPIRED / _NONE / _SIG about the list itself.
  * Without a status function, or for an MSO without a reference, the
@@ -42,6 +43,7 @@
 #include <stdint.h>
 
 #include "amana/cbor.h"
+#include "amana/cose.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -55,6 +57,13 @@ typedef struct amana_status_ref {
 	const char *uri; /* not NUL-terminated */
 	size_t uri_len;
 	uint64_t idx;
+	/* The document signer's public key and DER certificate (from the
+	 * credential's x5chain, checked against the trust list unless trust
+	 * is not required): the key a status list of this issuer is signed
+	 * with. */
+	const amana_cose_key_t *issuer_key;
+	const uint8_t *issuer_cert;
+	size_t issuer_cert_len;
 } amana_status_ref_t;
 
 /* Returns the status of ref at time now (seconds since the epoch). */
