@@ -77,6 +77,10 @@ static int read_view(cursor_t *c, unsigned w, unsigned h, unsigned xres,
 	 * latent, swipe and contactless codes) */
 	if (finger > 10 || imp > 9 || fq > 100)
 		return AMANA_ERR_FP_ISO_VIEW;
+	/* a count that runs past the end is named as such, before any
+	 * minutia is read from the bytes of the next view */
+	if ((size_t)count * 6u + 2u > c->left)
+		return AMANA_ERR_FP_ISO_TRUNCATED;
 	amana_fp_minutia_t all[255];
 	for (unsigned i = 0; i < count; i++) {
 		const uint8_t *m;

@@ -1,0 +1,32 @@
+#!/bin/bash
+# bench-rev.sh [REV]: the fingerprint benchmark for the working tree and
+# for REV (default HEAD~1), built side by side in git worktrees under
+# build-bench/, printed with the ratio current/REV of every figure.
+#   tests/fingerprint/bench-rev.sh            # compare with the previous commit
+#   tests/fingerprint/bench-rev.sh abc1234    # compare with a given commit
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+rev=${1:-HEAD~1}
+out=$root/build-bench
+mkdir -p "$out"
+sha=$(git -C "$root" rev-parse --short "$rev")
+wt=$out/src-$sha
+if [ ! -d "$wt" ]; then
+	git -C "$root" worktree add --detach "$wt" "$sha" >/dev/null
+fi
+data=${AMANA_DATA:-$root/../shared/data}
+build() { # src builddir
+	[ -f "$2/build.ninja" ] || meson setup "$2" "$1" -Dbuildtype=release >/dev/null
+	ninja -C "$2" -j2 tests/fingerprint/bench_fp >/dev/null
+}
+build "$root" "$out/build-current"
+if ! build "$wt" "$out/build-$sha" 2>/dev/null || [ ! -x "$out/build-$sha/tests/fingerprint/bench_fp" ]; then
+	echo "bench-rev: $sha has no fingerprint benchmark; current figures only" >&2
+	AMANA_DATA=$data "$out/build-current/tests/fingerprint/bench_fp"
+	exit 0
+fi
+AMANA_DATA=$data "$out/build-current/tests/fingerprint/bench_fp" >"$out/current.txt"
+AMANA_DATA=$data "$out/build-$sha/tests/fingerprint/bench_fp" >"$out/$sha.txt"
+printf '%-22s %14s %14s %8s\n' figure current "$sha" ratio
+join <(grep -v '^source' "$out/current.txt" | sort) <(grep -v '^source' "$out/$sha.txt" | sort) |
+	awk '{ r = ($4 != 0) ? $2 / $4 : 0; printf "%-22s %12s %s %12s %s %8.3f\n", $1, $2, $3, $4, $5, r }'
