@@ -12,7 +12,8 @@ call (the HAL table, store callbacks, mbedTLS's md and cipher wrappers) may
 reach any linked function whose address is taken: one referenced by a
 relocation other than a call or tail call in some object's code or data
 (arm-none-eabi-readelf -r). Same-named static functions of different files
-are merged, which errs on the deep side. C library functions have no .ci file and count 0
+are merged, which errs on the deep side. A cycle in that graph (recursion,
+or callbacks that may reach each other) counts each member's frame once. C library functions have no .ci file and count 0
 bytes: newlib-nano's mem*/str* use a few words. Recursion is reported and
 cut. Prints "figure: stack_worst_case_bytes N", the path and the largest
 frames. Exit 0, or 1 if a frame is dynamic (alloca/VLA).
@@ -103,16 +104,7 @@ def main():
     taken = address_taken(outdir)
     candidates = [t for t in frames if short(t) in taken and short(t) != entry]
 
-    memo, onstack, recursion = {}, set(), set()
-
-    def depth(t):
-        if t in memo:
-            return memo[t]
-        if t in onstack:
-            recursion.add(short(t))
-            return (0, [])
-        onstack.add(t)
-        best = (0, [])
+    def callees(t):
         targets = set(edges.get(t, ()))
         if '__indirect_call' in targets:
             targets.discard('__indirect_call')
@@ -121,27 +113,76 @@ def main():
                 targets.update(candidates)
             else:
                 targets.update(c for c in frames if short(c) in known)
-        for d in targets:
-            if d not in frames:
-                continue  # C library or not linked
-            got = depth(d)
-            if got[0] > best[0]:
-                best = got
-        onstack.discard(t)
-        r = (frames.get(t, 0) + best[0], [t] + best[1])
-        memo[t] = r
-        return r
+        return sorted(d for d in targets if d in frames)  # libc: no frame
 
     roots = [t for t in frames if short(t) == entry]
     if not roots:
         print(f'stack_report: entry {entry} not found')
         return 1
-    total, path = depth(roots[0])
-    # cm4_reset calls main via a tail position the .ci records as an edge.
+
+    # Strongly connected components (Tarjan, iterative): a cycle of calls
+    # (recursion, or indirect calls that may reach each other) counts every
+    # member's frame once, so the result does not depend on visiting order.
+    index, low, comp, stack, onstack = {}, {}, {}, [], set()
+    sccs = []
+    counter = [0]
+    for root in roots:
+        if root in index:
+            continue
+        work = [(root, iter(callees(root)))]
+        index[root] = low[root] = counter[0]
+        counter[0] += 1
+        stack.append(root)
+        onstack.add(root)
+        while work:
+            v, it = work[-1]
+            w = next(it, None)
+            if w is not None:
+                if w not in index:
+                    index[w] = low[w] = counter[0]
+                    counter[0] += 1
+                    stack.append(w)
+                    onstack.add(w)
+                    work.append((w, iter(callees(w))))
+                elif w in onstack:
+                    low[v] = min(low[v], index[w])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[v])
+            if low[v] == index[v]:
+                members = []
+                while True:
+                    w = stack.pop()
+                    onstack.discard(w)
+                    comp[w] = len(sccs)
+                    members.append(w)
+                    if w == v:
+                        break
+                sccs.append(sorted(members))
+    # Tarjan emits components callees-first: one pass gives the deepest path.
+    best = []
+    for i, members in enumerate(sccs):
+        own = sum(frames[m] for m in members)
+        deeper = (0, -1)
+        for m in members:
+            for d in callees(m):
+                j = comp[d]
+                if j != i and best[j][0] > deeper[0]:
+                    deeper = (best[j][0], j)
+        best.append((own + deeper[0], deeper[1]))
+    recursion = [m for ms in sccs if len(ms) > 1 for m in ms]
+    total = best[comp[roots[0]]][0]
+    path, j = [], comp[roots[0]]
+    while j >= 0:
+        path.append('+'.join(short(m) for m in sccs[j]) +
+                    f'({sum(frames[m] for m in sccs[j])})')
+        j = best[j][1]
     print(f'figure: stack_worst_case_bytes {total}')
-    print('worst path: ' + ' -> '.join(f'{short(t)}({frames[t]})' for t in path))
+    print('worst path: ' + ' -> '.join(path))
     if recursion:
-        print('recursion cut at: ' + ', '.join(sorted(recursion)))
+        print('cycles (each frame counted once): ' +
+              ', '.join(sorted({short(m) for m in recursion})))
     top = sorted(frames.items(), key=lambda kv: -kv[1])[:8]
     print('largest frames: ' + ', '.join(f'{short(t)} {s}' for t, s in top))
     dyn = [short(t) for t, k in kinds.items() if t in frames and 'dynamic' in k
