@@ -210,6 +210,15 @@ out:
 	return rc;
 }
 
+const amana_status_list_t *amana_status_cache_get(const amana_status_cache_t *c,
+    const char *uri)
+{
+	if (c == NULL || uri == NULL)
+		return NULL;
+	amana_status_list_t **l = cache_find((amana_status_cache_t *)(uintptr_t)c, uri);
+	return l != NULL ? *l : NULL;
+}
+
 int amana_status_cache_check(const amana_status_cache_t *c, const char *uri,
     size_t idx, const amana_cose_key_t *key, uint64_t now,
     const amana_status_policy_t *p, amana_status_result_t *r)

@@ -185,6 +185,30 @@ int amana_status_cache_check(const amana_status_cache_t *c, const char *uri,
     size_t idx, const amana_cose_key_t *key, uint64_t now,
     const amana_status_policy_t *p, amana_status_result_t *r) AMANA_WUR;
 
+/* The signed token of the list cached for uri (as received), or NULL. */
+const amana_status_list_t *amana_status_cache_get(const amana_status_cache_t *c,
+    const char *uri);
+
+/* ---- the verifier's status hook (amana/verifier.h) ---------------------- */
+
+/* Plugs a cache into amana_verifier_set_status(v, amana_status_source_fn,
+ * &src): the status list named by the credential must be signed by the
+ * credential's own document signer (ref->issuer_key, which the verifier
+ * has checked against the trust list). `last` keeps the details of the
+ * most recent answer (expired under the WARN policy, iat, exp). */
+typedef struct amana_status_source {
+	const amana_status_cache_t *cache;
+	amana_status_policy_t policy;
+	amana_status_result_t last;
+	int last_rc;
+} amana_status_source_t;
+
+void amana_status_source_init(amana_status_source_t *s,
+    const amana_status_cache_t *c, const amana_status_policy_t *p);
+struct amana_status_ref;
+int amana_status_source_fn(void *ctx, const struct amana_status_ref *ref,
+    int64_t now);
+
 #ifdef __cplusplus
 }
 #endif
