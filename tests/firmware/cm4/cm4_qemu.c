@@ -144,14 +144,13 @@ int cm4_qemu_sensor_send(cm4_qemu_t *q, uint8_t modality, const uint8_t *tmpl,
 	return 0;
 }
 
-int cm4_qemu_trace(cm4_qemu_t *q, unsigned long *ticks, unsigned long *max_ticks,
-    unsigned long *stack, unsigned long *arena)
+/* Reads complete trace lines past q->log_off; adds them up. */
+static int trace_read(cm4_qemu_t *q, unsigned long *ticks,
+    unsigned long *max_ticks, unsigned long *stack, unsigned long *arena)
 {
 	FILE *f = fopen(q->log, "r");
 	char line[256];
 	int n = 0;
-	*ticks = 0;
-	*max_ticks = 0;
 	if (f == NULL)
 		return 0;
 	if (fseek(f, q->log_off, SEEK_SET) == 0) {
@@ -172,5 +171,23 @@ int cm4_qemu_trace(cm4_qemu_t *q, unsigned long *ticks, unsigned long *max_ticks
 		}
 	}
 	fclose(f);
+	return n;
+}
+
+int cm4_qemu_trace(cm4_qemu_t *q, unsigned long *ticks, unsigned long *max_ticks,
+    unsigned long *stack, unsigned long *arena)
+{
+	/* The image logs a command after its response has left on the UART,
+	 * so the last line may still be on its way: read until 100 ms pass
+	 * without a new line (at most 2 s). */
+	int n = 0, quiet = 0;
+	*ticks = 0;
+	*max_ticks = 0;
+	for (int waited = 0; waited < 2000 && quiet < 100; waited += 20) {
+		int got = trace_read(q, ticks, max_ticks, stack, arena);
+		n += got;
+		quiet = got > 0 ? 0 : quiet + 20;
+		sleep_ms(20);
+	}
 	return n;
 }

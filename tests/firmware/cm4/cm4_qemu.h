@@ -42,7 +42,7 @@ int cm4_qemu_sensor_send(cm4_qemu_t *q, uint8_t modality, const uint8_t *tmpl,
     size_t len);
 
 /* Sums the "cm4 token: ticks N stack S arena A" lines logged since the
- * last call: *ticks the sum of N, *max_ticks the largest, *stack and *arena
+ * last call (waiting until none has come for 100 ms): *ticks the sum of N, *max_ticks the largest, *stack and *arena
  * the last S and A seen (unchanged when there was none). Returns the number
  * of lines. */
 int cm4_qemu_trace(cm4_qemu_t *q, unsigned long *ticks, unsigned long *max_ticks,

@@ -238,9 +238,10 @@ int main(int argc, char **argv)
 	if (c1 != NULL && c2 != NULL) {
 		(void)cm4_qemu_trace(&q, &ticks, &max_ticks, &stack, &arena);
 		CHECK_EQ(get_assert(dev, c1, 1, 0xA1, s1, &n1, &ms), FIDO_OK);
-		if (cm4_qemu_trace(&q, &ticks, &max_ticks, &stack, &arena) > 0) {
+		int ncmd = cm4_qemu_trace(&q, &ticks, &max_ticks, &stack, &arena);
+		if (ncmd > 0) {
 			printf("figure: cm4 getAssertion_hmac_secret_instructions %lu "
-			    "(all commands of one fido_dev_get_assert)\n", ticks * 40ul);
+			    "(%d CTAP command(s) of one fido_dev_get_assert)\n", ticks * 40ul, ncmd);
 			printf("figure: cm4 getAssertion_instructions %lu "
 			    "(the costliest command alone)\n", max_ticks * 40ul);
 		}
