@@ -43,9 +43,9 @@ static uint32_t be32(const uint8_t *p)
  * with integer arithmetic so the result is exact at 197. */
 static uint16_t scale_to_500dpi(unsigned v, unsigned res)
 {
-	if (res == 197)
-		return (uint16_t)v;
-	unsigned long s = ((unsigned long)v * 197u + res / 2u) / res;
+	/* coordinates have 14 bits: a wider image cannot hold a minutia
+	 * beyond 16383, so the template's size stops there too */
+	unsigned long s = res == 197 ? v : ((unsigned long)v * 197u + res / 2u) / res;
 	return (uint16_t)(s > 16383u ? 16383u : s);
 }
 
