@@ -52,6 +52,17 @@ static uint32_t pad4(uint32_t n)
 	return (n + 3u) & ~3u;
 }
 
+static void rec_header(uint8_t h[REC_HDR], uint16_t key, const uint8_t *val,
+    size_t len)
+{
+	le16(h, key);
+	le16(h + 2, (uint16_t)len);
+	uint32_t crc = crc32_update(0, h, 4);
+	if (len > 0)
+		crc = crc32_update(crc, val, len);
+	le32(h + 4, crc);
+}
+
 /* Reads or programs len bytes at addr of bank b, across page boundaries. */
 static int bank_io(store_t *s, uint8_t b, uint32_t addr, uint8_t *rbuf,
     const uint8_t *wbuf, size_t len)
@@ -237,30 +248,53 @@ int store_mount(store_t *s, const token_hal_t *hal)
 	return scan(s);
 }
 
-/* Copies the live records (all but skip_key) into the other bank and makes
- * it live. keep=false: an empty bank (wipe). */
-static int compact(store_t *s, bool keep)
+/* Copies the live records into the other bank and makes it live. keep=false
+ * starts from nothing (wipe). When key != 0 its old record is left behind
+ * and, if len > 0, its new value is written into the new bank before the
+ * bank header: the compaction and the update become one atomic step, and a
+ * full bank only needs room for the new value, not for both. */
+static int compact(store_t *s, bool keep, uint16_t key, const uint8_t *val,
+    size_t len)
 {
 	uint8_t to = (uint8_t)(1u - s->live);
+	uint32_t need = BANK_HDR;
+	if (keep)
+		for (uint16_t i = 0; i < s->nkeys; i++)
+			if (s->idx[i].key != key)
+				need += REC_HDR + pad4(s->idx[i].len);
+	if (key != 0 && len > 0)
+		need += REC_HDR + pad4((uint32_t)len);
+	if (need > s->bank_size)
+		return AMANA_ERR_NOSPACE; /* nothing written */
 	int rc = bank_erase(s, to);
 	if (rc != AMANA_OK)
 		return rc;
 	uint32_t a = BANK_HDR;
-	if (keep) {
-		for (uint16_t i = 0; i < s->nkeys; i++) {
-			store_entry_t *e = &s->idx[i];
-			uint32_t from = e->addr - REC_HDR;
-			uint32_t n = REC_HDR + e->len;
-			uint8_t buf[64];
-			/* Header and value verbatim: the CRC stays valid. */
-			for (uint32_t o = 0; o < n; o += (uint32_t)sizeof(buf)) {
-				uint32_t k = n - o < sizeof(buf) ? n - o : (uint32_t)sizeof(buf);
-				if ((rc = bank_read(s, s->live, from + o, buf, k)) != AMANA_OK ||
-				    (rc = bank_prog(s, to, a + o, buf, k)) != AMANA_OK)
-					return rc;
-			}
-			a += REC_HDR + pad4(e->len);
+	for (uint16_t i = 0; keep && i < s->nkeys; i++) {
+		store_entry_t *e = &s->idx[i];
+		if (e->key == key)
+			continue;
+		uint32_t from = e->addr - REC_HDR;
+		uint32_t n = REC_HDR + e->len;
+		uint8_t buf[64];
+		/* Header and value verbatim: the CRC stays valid. */
+		for (uint32_t o = 0; o < n; o += (uint32_t)sizeof(buf)) {
+			uint32_t k = n - o < sizeof(buf) ? n - o : (uint32_t)sizeof(buf);
+			if ((rc = bank_read(s, s->live, from + o, buf, k)) != AMANA_OK ||
+			    (rc = bank_prog(s, to, a + o, buf, k)) != AMANA_OK)
+				return rc;
 		}
+		a += REC_HDR + pad4(e->len);
+	}
+	uint32_t new_addr = 0;
+	if (key != 0 && len > 0) {
+		uint8_t h[REC_HDR];
+		rec_header(h, key, val, len);
+		if ((rc = bank_prog(s, to, a, h, REC_HDR)) != AMANA_OK ||
+		    (rc = bank_prog(s, to, a + REC_HDR, val, len)) != AMANA_OK)
+			return rc;
+		new_addr = a + REC_HDR;
+		a += REC_HDR + pad4((uint32_t)len);
 	}
 	if ((rc = write_bank_header(s, to, s->generation + 1)) != AMANA_OK)
 		return rc;
@@ -272,10 +306,14 @@ static int compact(store_t *s, bool keep)
 	if (!keep)
 		s->nkeys = 0;
 	/* The index follows only now that the new bank is the live one. */
+	if (key != 0)
+		(void)idx_set(s, key, 0, 0); /* drop the old entry */
 	for (uint32_t i = 0, b = BANK_HDR; i < s->nkeys; i++) {
 		s->idx[i].addr = b + REC_HDR;
 		b += REC_HDR + pad4(s->idx[i].len);
 	}
+	if (key != 0 && len > 0)
+		(void)idx_set(s, key, (uint16_t)len, new_addr); /* room checked */
 	return bank_erase(s, old);
 }
 
@@ -302,21 +340,14 @@ static int append(store_t *s, uint16_t key, const uint8_t *val, size_t len)
 	if (len > 0 && idx_find(s, key) < 0 && s->nkeys >= STORE_MAX_KEYS)
 		return AMANA_ERR_NOSPACE;
 	uint32_t need = REC_HDR + pad4((uint32_t)len);
-	int rc;
 	if (s->dirty || s->head + need > s->bank_size ||
-	    !area_erased(s, s->head, need)) {
-		if ((rc = compact(s, true)) != AMANA_OK)
-			return rc;
-		if (s->head + need > s->bank_size)
-			return AMANA_ERR_NOSPACE;
-	}
+	    !area_erased(s, s->head, need))
+		return compact(s, true, key, val, len);
 	uint8_t h[REC_HDR];
-	le16(h, key);
-	le16(h + 2, (uint16_t)len);
-	uint32_t crc = crc32_update(crc32_update(0, h, 4), val, len);
-	le32(h + 4, crc);
+	rec_header(h, key, val, len);
 	uint32_t a = s->head;
 	s->head += need; /* even if the program fails: never reuse the area */
+	int rc;
 	if ((rc = bank_prog(s, s->live, a, h, REC_HDR)) != AMANA_OK)
 		return rc;
 	if (len > 0 && (rc = bank_prog(s, s->live, a + REC_HDR, val, len)) != AMANA_OK)
@@ -340,7 +371,7 @@ int store_del(store_t *s, uint16_t key)
 
 int store_wipe(store_t *s)
 {
-	return compact(s, false);
+	return compact(s, false, 0, NULL, 0);
 }
 
 int store_get(store_t *s, uint16_t key, uint8_t *buf, size_t cap, size_t *len)

@@ -207,6 +207,10 @@ static void test_busy_and_timeout(const char *sock, amana_ctaphid_t *h)
 	init_pkt(r, cid, 0x81, 70);
 	memset(r + 7, 0xAB, 57);
 	amana_ctaphid_send_report(h, r);
+	/* Let the token take it before the other channel speaks (two
+	 * sockets: no ordering between them otherwise). */
+	struct timespec pause = {0, 100 * 1000000L};
+	nanosleep(&pause, NULL);
 	init_pkt(r, ocid, 0x81, 1);
 	amana_ctaphid_send_report(other, r);
 	expect_error(other, ocid, 0x06);
