@@ -15,7 +15,9 @@
  *  - a resident credential survives a power cycle (QEMU restarted on the
  *    same flash file) and is found without an allowList;
  *  - clientPIN: setPIN gives 8 retries, a wrong PIN in changePIN costs one,
- *    the right one changes the PIN and restores 8;
+ *    the third wrong one in a row blocks PIN use (even the right PIN) until
+ *    a power cycle, after which the right one changes the PIN and restores
+ *    8 retries;
  *  - authenticatorReset (right after power-up) wipes the PIN and the
  *    resident credential.
  * Figures: wall time of one getAssertion (hmac-secret, no UV) under QEMU,
@@ -182,7 +184,10 @@ static int client_pin_option(fido_dev_t *dev)
 	return v;
 }
 
-static void test_pin_and_reset(fido_dev_t *dev, const fido_cred_t *rk)
+/* PIN rules on the target, then reset. dev is open on q right after a
+ * power-up; returns dev (reopened after the power cycle it does). */
+static fido_dev_t *test_pin_and_reset(cm4_qemu_t *q, const char *elf,
+    fido_dev_t *dev, const fido_cred_t *rk)
 {
 	int retries = -1;
 	unsigned char s[32];
@@ -196,13 +201,32 @@ static void test_pin_and_reset(fido_dev_t *dev, const fido_cred_t *rk)
 	    FIDO_ERR_PIN_INVALID);
 	CHECK_EQ(fido_dev_get_retry_count(dev, &retries), FIDO_OK);
 	CHECK_EQ(retries, 7);
+	/* Three wrong in a row: blocked until a power cycle, even for the
+	 * right PIN. */
+	CHECK_EQ(fido_dev_set_pin(dev, "new-pin-5678", "wrong-pin"),
+	    FIDO_ERR_PIN_INVALID);
+	CHECK_EQ(fido_dev_set_pin(dev, "new-pin-5678", "wrong-pin"),
+	    FIDO_ERR_PIN_AUTH_BLOCKED);
+	CHECK_EQ(fido_dev_set_pin(dev, "new-pin-5678", "1234abcd"),
+	    FIDO_ERR_PIN_AUTH_BLOCKED);
+	CHECK_EQ(fido_dev_get_retry_count(dev, &retries), FIDO_OK);
+	CHECK_EQ(retries, 5);
+
+	dev_close(&dev);
+	if (cm4_qemu_restart(q, elf, "trace", 1) != 0 || (dev = dev_open(q)) == NULL) {
+		CHECK(0);
+		return NULL;
+	}
+	/* After the power cycle the right PIN works and restores 8 retries. */
 	CHECK_EQ(fido_dev_set_pin(dev, "new-pin-5678", "1234abcd"), FIDO_OK);
 	CHECK_EQ(fido_dev_get_retry_count(dev, &retries), FIDO_OK);
 	CHECK_EQ(retries, 8);
 
+	/* authenticatorReset, within 10 s of that power-up. */
 	CHECK_EQ(fido_dev_reset(dev), FIDO_OK);
 	CHECK_EQ(client_pin_option(dev), 0);
 	CHECK_EQ(get_assert(dev, rk, 0, 0xA1, s, &n, NULL), FIDO_ERR_NO_CREDENTIALS);
+	return dev;
 }
 
 int main(int argc, char **argv)
@@ -268,7 +292,7 @@ int main(int argc, char **argv)
 				unsigned char s4[32] = {4};
 				CHECK_EQ(get_assert(dev, c2, 0, 0xA1, s4, &n1, NULL), FIDO_OK);
 				CHECK(memcmp(s3, s4, 32) == 0);
-				test_pin_and_reset(dev, c2);
+				dev = test_pin_and_reset(&q, argv[1], dev, c2);
 			}
 			dev_close(&dev);
 		} else {
