@@ -26,6 +26,7 @@ constexpr float kDetectScore = 0.65f;  // fr_detect face probability
 constexpr float kDetectNms = 0.4f;     // IoU above which boxes merge
 constexpr float kSeveralRatio = 0.7f;  // second face this big: ambiguous
 constexpr float kMinFaceSide = 32.0f;  // pixels, detector box height
+constexpr float kLandmarkCropScale = 1.25f; // 2nd crop side / landmark extent
 constexpr float kMinEyeDistance = 8.0f; // pixels
 constexpr float kMinSharpness = 15.0f; // variance of Laplacian, aligned
 constexpr float kMinBrightness = 25.0f, kMaxBrightness = 230.0f;

@@ -2,9 +2,12 @@
 // pixel / 256, output 68 (x, y) pairs in 0..1 of the crop, in the usual
 // iBUG 300-W order), then the five alignment points.
 //
-// Two passes: the detector's box is not centred on the face the way the
+// Two passes: the detector's box is neither centred nor sized the way the
 // landmark network was trained, so the second crop is centred on the
-// landmarks the first pass found (docs/0202-face-pipeline.md).
+// landmarks the first pass found and sized from their extent
+// (kLandmarkCropScale; the comparison of variants is in
+// docs/0202-face-pipeline.md). Sizing from the landmarks also makes the
+// result independent of which detector drew the box.
 #include <opencv2/dnn.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -53,7 +56,7 @@ int landmarks68(amana_face_engine &e, const cv::Mat &grey, const cv::Rect2f &box
 		y2 = std::max(y2, p.y);
 	}
 	cv::Point2f c2((x1 + x2) / 2, (y1 + y2) / 2);
-	return landmark_pass(e, grey, c2, side, pts);
+	return landmark_pass(e, grey, c2, std::max(x2 - x1, y2 - y1) * kLandmarkCropScale, pts);
 }
 
 static cv::Point2f mean_of(const std::vector<cv::Point2f> &p, std::initializer_list<int> idx)

@@ -3,7 +3,10 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <sys/stat.h>
+
 #include <chrono>
+#include <climits>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -210,11 +213,12 @@ extern "C" int amana_face_template_from_file(amana_face_engine_t *e, const char 
 	size_t n = 0;
 	int rc = AMANA_ERR_FACE_IMAGE;
 	if (f != nullptr) {
+		// Only regular files: a directory or a device has no meaningful
+		// size and is not an image.
+		struct stat st;
 		long size = -1;
-		if (std::fseek(f, 0, SEEK_END) == 0) {
-			size = std::ftell(f);
-			std::rewind(f);
-		}
+		if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode))
+			size = st.st_size > (off_t)LONG_MAX ? LONG_MAX : (long)st.st_size;
 		if (size > (long)AMANA_FACE_MAX_FILE)
 			rc = AMANA_ERR_LIMIT;
 		else if (size >= 0) {
