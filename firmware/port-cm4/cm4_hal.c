@@ -28,10 +28,14 @@ static struct {
 	uint16_t len, got;
 } sensor;
 
+uint64_t cm4_hal_io_ticks;
+
 static void hid_send(void *ctx, const uint8_t report[TOKEN_HID_REPORT_LEN])
 {
 	(void)ctx;
+	uint64_t t0 = cm4_clock_ticks();
 	cm4_uart_write(CM4_UART_HID, report, TOKEN_HID_REPORT_LEN);
+	cm4_hal_io_ticks += cm4_clock_ticks() - t0;
 }
 
 static bool flash_range_ok(uint32_t page, uint32_t off, size_t len)
@@ -137,10 +141,9 @@ static bool sensor_byte(uint8_t b, uint8_t *tmpl, size_t cap)
 	}
 }
 
-static int sensor_take(void *ctx, uint32_t timeout_ms, uint8_t *modality,
-    uint8_t *tmpl, size_t cap, size_t *len)
+static int sensor_wait(uint32_t timeout_ms, uint8_t *modality, uint8_t *tmpl,
+    size_t cap, size_t *len)
 {
-	(void)ctx;
 	uint32_t t0 = cm4_clock_ms();
 	for (;;) {
 		int c = cm4_uart_getc(CM4_UART_SENSOR);
@@ -158,6 +161,16 @@ static int sensor_take(void *ctx, uint32_t timeout_ms, uint8_t *modality,
 	*modality = sensor.modality;
 	*len = sensor.len;
 	return AMANA_OK;
+}
+
+static int sensor_take(void *ctx, uint32_t timeout_ms, uint8_t *modality,
+    uint8_t *tmpl, size_t cap, size_t *len)
+{
+	(void)ctx;
+	uint64_t t0 = cm4_clock_ticks();
+	int rc = sensor_wait(timeout_ms, modality, tmpl, cap, len);
+	cm4_hal_io_ticks += cm4_clock_ticks() - t0;
+	return rc;
 }
 
 static bool user_presence(void *ctx, uint32_t timeout_ms)

@@ -21,6 +21,7 @@
 #define AMANA_CM4_HAL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "hal.h"
 
@@ -29,6 +30,11 @@
 
 /* Sensor frame marker on UART1. */
 #define CM4_SENSOR_MAGIC 0xA5u
+
+/* Timer ticks spent waiting on the UARTs (sending HID reports, waiting for
+ * a sensor frame) since boot: the trace subtracts them, so its instruction
+ * counts are the token's own work, not QEMU's pace of delivering bytes. */
+extern uint64_t cm4_hal_io_ticks;
 
 /* Fills hal; opens (or creates) the flash file at flash_path. Returns 0 or
  * a negative amana_err (AMANA_ERR_IO when the file cannot be opened). */

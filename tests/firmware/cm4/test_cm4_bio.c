@@ -12,7 +12,9 @@
  *  - getAssertion with uv=true and impression 101_8 succeeds with the UV
  *    flag, and its signature verifies;
  *  - getAssertion with uv=true and finger 102 fails, and the UV retry
- *    counter drops by one.
+ *    counter drops by one; four more wrong fingers leave 0 retries and then
+ *    even the enrolled finger is refused (UV blocked); a getAssertion with
+ *    the PIN restores 5 retries and the finger works again.
  * Figures: instructions of the matching getAssertion on the target
  * (-icount shift=0) and its wall time under QEMU.
  */
@@ -80,8 +82,10 @@ static fido_cred_t *make_cred(fido_dev_t *dev)
 	return c;
 }
 
-/* getAssertion with uv=true and no PIN: the token must match a sample. */
-static int assert_uv(fido_dev_t *dev, const fido_cred_t *cred, int *uv_flag)
+/* getAssertion with uv=true and no PIN (the token must match a sample),
+ * or with the PIN when pin_ is not NULL. */
+static int assert_uv_pin(fido_dev_t *dev, const fido_cred_t *cred, int *uv_flag,
+    const char *pin_)
 {
 	unsigned char cdh[32];
 	fido_assert_t *a = fido_assert_new();
@@ -95,7 +99,7 @@ static int assert_uv(fido_dev_t *dev, const fido_cred_t *cred, int *uv_flag)
 	    fido_assert_allow_cred(a, fido_cred_id_ptr(cred),
 	    fido_cred_id_len(cred)) == FIDO_OK &&
 	    fido_assert_set_uv(a, FIDO_OPT_TRUE) == FIDO_OK)
-		rc = fido_dev_get_assert(dev, a, NULL);
+		rc = fido_dev_get_assert(dev, a, pin_);
 	if (rc == FIDO_OK) {
 		*uv_flag = (fido_assert_flags(a, 0) & 0x04) != 0;
 		CHECK(es256_pk_from_ptr(pk, fido_cred_pubkey_ptr(cred),
@@ -105,6 +109,11 @@ static int assert_uv(fido_dev_t *dev, const fido_cred_t *cred, int *uv_flag)
 	es256_pk_free(&pk);
 	fido_assert_free(&a);
 	return rc;
+}
+
+static int assert_uv(fido_dev_t *dev, const fido_cred_t *cred, int *uv_flag)
+{
+	return assert_uv_pin(dev, cred, uv_flag, NULL);
 }
 
 static int enroll(cm4_qemu_t *q, fido_dev_t *dev, const char *data)
@@ -205,6 +214,30 @@ int main(int argc, char **argv)
 	CHECK(assert_uv(dev, cred, &uv) != FIDO_OK);
 	CHECK_EQ(fido_dev_get_uv_retry_count(dev, &after), FIDO_OK);
 	CHECK_EQ(after, before - 1);
+
+	/* Lockout: the remaining retries spent, then UV is blocked. */
+	for (int i = 0; i < 4; i++) {
+		char name[16];
+		snprintf(name, sizeof(name), "10%d_1", 3 + i);
+		CHECK(send_finger(&q, data, name) == 0);
+		CHECK(assert_uv(dev, cred, &uv) != FIDO_OK);
+	}
+	CHECK_EQ(fido_dev_get_uv_retry_count(dev, &after), FIDO_OK);
+	CHECK_EQ(after, 0);
+	/* A sample may or may not be taken once blocked; send one either way
+	 * and drain it with the next enrolled-finger attempt below. */
+	CHECK(send_finger(&q, data, "101_7") == 0);
+	CHECK(assert_uv(dev, cred, &uv) != FIDO_OK);
+	/* The PIN unblocks UV. */
+	CHECK_EQ(assert_uv_pin(dev, cred, &uv, pin), FIDO_OK);
+	CHECK(uv);
+	CHECK_EQ(fido_dev_get_uv_retry_count(dev, &after), FIDO_OK);
+	CHECK_EQ(after, 5);
+	/* The enrolled finger works again (the token takes the 101_7 sample
+	 * left queued if the blocked attempt did not, else this one). */
+	CHECK(send_finger(&q, data, "101_8") == 0);
+	CHECK_EQ(assert_uv(dev, cred, &uv), FIDO_OK);
+	CHECK(uv);
 	(void)cm4_qemu_trace(&q, &ticks, &max_ticks, &stack, &arena);
 	if (stack > 0)
 		printf("figure: cm4 token_stack_peak_bytes_with_uv %lu (measured on "
