@@ -225,16 +225,17 @@ int main(int argc, char **argv)
 	CHECK_EQ(fido_dev_get_uv_retry_count(dev, &after), FIDO_OK);
 	CHECK_EQ(after, 0);
 	/* A sample may or may not be taken once blocked; send one either way
-	 * and drain it with the next enrolled-finger attempt below. */
-	CHECK(send_finger(&q, data, "101_7") == 0);
+	 * (the impression that matched above, so that whichever is taken
+	 * later is a known match). */
+	CHECK(send_finger(&q, data, "101_8") == 0);
 	CHECK(assert_uv(dev, cred, &uv) != FIDO_OK);
 	/* The PIN unblocks UV. */
 	CHECK_EQ(assert_uv_pin(dev, cred, &uv, pin), FIDO_OK);
 	CHECK(uv);
 	CHECK_EQ(fido_dev_get_uv_retry_count(dev, &after), FIDO_OK);
 	CHECK_EQ(after, 5);
-	/* The enrolled finger works again (the token takes the 101_7 sample
-	 * left queued if the blocked attempt did not, else this one). */
+	/* The enrolled finger works again (the token takes the sample left
+	 * queued if the blocked attempt did not, else this one). */
 	CHECK(send_finger(&q, data, "101_8") == 0);
 	CHECK_EQ(assert_uv(dev, cred, &uv), FIDO_OK);
 	CHECK(uv);
