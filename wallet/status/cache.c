@@ -210,6 +210,16 @@ out:
 	return rc;
 }
 
+size_t amana_status_cache_count(const amana_status_cache_t *c)
+{
+	return c != NULL ? c->n : 0;
+}
+
+const amana_status_list_t *amana_status_cache_at(const amana_status_cache_t *c, size_t i)
+{
+	return c != NULL && i < c->n ? c->lists[i] : NULL;
+}
+
 const amana_status_list_t *amana_status_cache_get(const amana_status_cache_t *c,
     const char *uri)
 {

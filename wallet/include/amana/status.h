@@ -185,6 +185,10 @@ int amana_status_cache_check(const amana_status_cache_t *c, const char *uri,
     size_t idx, const amana_cose_key_t *key, uint64_t now,
     const amana_status_policy_t *p, amana_status_result_t *r) AMANA_WUR;
 
+/* How many lists the cache holds, and list i (for listings). */
+size_t amana_status_cache_count(const amana_status_cache_t *c);
+const amana_status_list_t *amana_status_cache_at(const amana_status_cache_t *c,
+    size_t i);
 /* The signed token of the list cached for uri (as received), or NULL. */
 const amana_status_list_t *amana_status_cache_get(const amana_status_cache_t *c,
     const char *uri);
