@@ -6,6 +6,8 @@
 #include "cli.h"
 
 int cmd_vault(int argc, char **argv); /* cmd_vault.c (issue 6) */
+int cmd_cred(int argc, char **argv);    /* cmd_cred.c (issue 5) */
+int cmd_present(int argc, char **argv); /* cmd_present.c (issue 5) */
 
 static int cmd_version(int argc, char **argv)
 {
@@ -21,6 +23,15 @@ static const cli_cmd_t commands[] = {
 	{"vault", cmd_vault, "the encrypted document vault (init, add, list, get, ...)",
 	    "usage: amana vault init|add|list|show|get|rm|export|import|lock|unlock|passwd|slots ...\n\n"
 	    "Run 'amana vault help' for the list and 'amana vault CMD --help' for each.\n"},
+	{"cred", cmd_cred, "credentials: device key, import, list, show",
+	    "usage: amana cred keygen|device-key|import|list|show ...\n\n"
+	    "Run 'amana cred help' for the list and 'amana cred CMD --help' for each.\n"},
+	{"present", cmd_present, "answer a verifier's request (shows what is shared first)",
+	    "usage: amana present REQUEST [-o RESPONSE] [--qr PNG] [--qr-text] [--yes]\n"
+	    "                     [--wallet DIR]\n\n"
+	    "Shows who asks for which elements, asks for consent (--yes: given),\n"
+	    "then writes a DeviceResponse with only those elements, signed by this\n"
+	    "device for this request.\n"},
 };
 
 int main(int argc, char **argv)
