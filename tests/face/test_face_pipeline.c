@@ -167,6 +167,48 @@ static void test_no_face(void)
 	free(img);
 }
 
+/* Quality refusals, each with its own reason: a box-blurred face (7x7),
+ * a face with its grey levels divided by 4 (dark, flat), a face turned
+ * about 57 degrees (ORL s2/6.pgm). */
+static void test_quality(void)
+{
+	char p[1024];
+	uint32_t w, h;
+	uint8_t t[AMANA_FACE_TEMPLATE_BYTES];
+	amana_face_report_t r;
+	fu_orl(p, sizeof(p), data, 3, 1);
+	uint8_t *g = fu_load_grey(p, &w, &h);
+	CHECK(g != NULL);
+	if (g == NULL)
+		return;
+	uint8_t *v = malloc((size_t)w * h);
+	for (int y = 0; y < (int)h; y++)
+		for (int x = 0; x < (int)w; x++) {
+			int sum = 0, n = 0;
+			for (int dy = -3; dy <= 3; dy++)
+				for (int dx = -3; dx <= 3; dx++) {
+					int xx = x + dx, yy = y + dy;
+					if (xx >= 0 && yy >= 0 && xx < (int)w && yy < (int)h) {
+						sum += g[yy * (int)w + xx];
+						n++;
+					}
+				}
+			v[y * (int)w + x] = (uint8_t)(sum / n);
+		}
+	CHECK_EQ(amana_face_template_from_image(eng, v, w, h, t, &r), AMANA_ERR_FACE_BLUR);
+	CHECK(strcmp(r.stage, "quality") == 0 && r.sharpness < 15.0f && r.faces == 1);
+	for (size_t i = 0; i < (size_t)w * h; i++)
+		v[i] = (uint8_t)(g[i] / 4);
+	CHECK_EQ(amana_face_template_from_image(eng, v, w, h, t, &r), AMANA_ERR_FACE_EXPOSURE);
+	CHECK(r.brightness < 60.0f);
+	free(v);
+	free(g);
+	fu_orl(p, sizeof(p), data, 2, 6);
+	CHECK_EQ(amana_face_template_from_file(eng, p, t, &r), AMANA_ERR_FACE_POSE);
+	CHECK(r.yaw < -45.0f || r.yaw > 45.0f);
+	CHECK(memcmp(t, zero, sizeof(t)) == 0);
+}
+
 /* Loads a seed image of the fuzz corpus. */
 static uint8_t *seed(const char *name, size_t *len)
 {
@@ -328,6 +370,7 @@ int main(int argc, char **argv)
 	test_variants_match();
 	test_two_faces();
 	test_no_face();
+	test_quality();
 	test_bad_images();
 	test_models();
 	amana_face_engine_free(&eng);
