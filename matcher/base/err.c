@@ -126,6 +126,7 @@ static const err_row_t err_rows[] = {
 	{AMANA_ERR_QR_MIXED, D, "QR codes from different sets were mixed"},
 	{AMANA_ERR_QR_DIGEST, D, "reassembled QR payload does not match its digest"},
 	{AMANA_ERR_QR_IMAGE, D, "image unreadable or unsupported"},
+	{AMANA_ERR_QR_DICT, D, "QR payload needs a dictionary we do not hold"},
 	/* status list (-470 .. -499) */
 	{AMANA_ERR_STATUS_EXPIRED, C, "status list expired"},
 	{AMANA_ERR_STATUS_REVOKED, C, "credential revoked"},

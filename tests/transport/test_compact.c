@@ -40,7 +40,7 @@ int main(void)
 	for (size_t i = 0; i < sizeof(text); i++)
 		text[i] = (uint8_t)"family_name given_name birth_date "[i % 34];
 	randombytes_buf(rnd, sizeof(rnd));
-	round_trip(text, sizeof(text), 1);  /* deflated */
+	round_trip(text, sizeof(text), 2);  /* deflated against the vocabulary */
 	round_trip(rnd, sizeof(rnd), 0);    /* stored: deflate would grow it */
 	round_trip(text, 0, 0);
 
@@ -59,7 +59,9 @@ int main(void)
 	g[0] ^= 1;
 	g[1] = 7;
 	CHECK_EQ(decode_rc(g, flen), AMANA_ERR_QR_FRAME);
-	g[1] = 1;
+	g[1] = 1; /* a dictionary stream labelled plain zlib */
+	CHECK_EQ(decode_rc(g, flen), AMANA_ERR_QR_FRAME);
+	g[1] = 2;
 	CHECK_EQ(decode_rc(g, flen - 3), AMANA_ERR_QR_FRAME);
 	g[flen] = 0;
 	CHECK_EQ(decode_rc(g, flen + 1), AMANA_ERR_QR_FRAME);
@@ -67,6 +69,39 @@ int main(void)
 	CHECK_EQ(decode_rc(g, flen), AMANA_ERR_QR_FRAME);
 	free(g);
 	free(f);
+
+	/* A plain zlib stream labelled as a dictionary frame. */
+	uLongf pl = compressBound(sizeof(text));
+	uint8_t *plain = malloc(2 + pl);
+	plain[0] = 0xA7;
+	plain[1] = 1;
+	CHECK_EQ(compress2(plain + 2, &pl, text, sizeof(text), 9), Z_OK);
+	CHECK_EQ(decode_rc(plain, 2 + pl), AMANA_OK);
+	plain[1] = 2;
+	CHECK_EQ(decode_rc(plain, 2 + pl), AMANA_ERR_QR_FRAME);
+	free(plain);
+
+	/* An extra dictionary both ends hold (a certificate, say): the frame
+	 * shrinks; without it, or with another one, it cannot be read. */
+	uint8_t cert[400], other[400], payload[1200];
+	randombytes_buf(cert, sizeof(cert));
+	randombytes_buf(other, sizeof(other));
+	randombytes_buf(payload, sizeof(payload));
+	memcpy(payload + 500, cert, sizeof(cert)); /* the response carries it */
+	uint8_t *fd = NULL, *fp = NULL, *back = NULL;
+	size_t fdl = 0, fpl = 0, bl = 0;
+	CHECK_EQ(amana_qr_compact_encode(payload, sizeof(payload), &fp, &fpl), AMANA_OK);
+	CHECK_EQ(amana_qr_compact_encode_dict(payload, sizeof(payload), cert, sizeof(cert), &fd, &fdl), AMANA_OK);
+	printf("1200-byte payload holding a 400-byte certificate: frame %zu bytes, %zu with the certificate as dictionary\n", fpl, fdl);
+	CHECK(fdl + 300 < fpl);
+	CHECK_EQ(decode_rc(fd, fdl), AMANA_ERR_QR_DICT);
+	amana_qr_dict_t wrong = {other, sizeof(other)}, both[2] = {{other, sizeof(other)}, {cert, sizeof(cert)}};
+	CHECK_EQ(amana_qr_compact_decode_dict(fd, fdl, &wrong, 1, &back, &bl), AMANA_ERR_QR_DICT);
+	CHECK_EQ(amana_qr_compact_decode_dict(fd, fdl, both, 2, &back, &bl), AMANA_OK);
+	CHECK(bl == sizeof(payload) && back != NULL && memcmp(back, payload, bl) == 0);
+	free(back);
+	free(fd);
+	free(fp);
 
 	/* A zlib bomb: 4 MiB of zeros is a few KiB of frame; it must stop at
 	 * the limit rather than allocate. */

@@ -17,6 +17,8 @@ struct amana_qr_asm {
 	uint8_t digest[32];
 	uint8_t *chunk[AMANA_QR_MAX_PARTS];
 	size_t chunk_len[AMANA_QR_MAX_PARTS];
+	amana_qr_dict_t dicts[8];
+	size_t ndicts;
 };
 
 int qr_sym_to_bin(const uint8_t *sym, size_t len, uint8_t **bin, size_t *bin_len)
@@ -75,7 +77,7 @@ static int asm_take(amana_qr_asm_t *a, uint8_t *bin, size_t len)
 {
 	if (len < QR_FRAME_HEADER || bin[0] != QR_MAGIC)
 		goto frame;
-	if (bin[1] == QR_KIND_STORED || bin[1] == QR_KIND_ZLIB) {
+	if (bin[1] == QR_KIND_STORED || bin[1] == QR_KIND_ZLIB || bin[1] == QR_KIND_ZDICT) {
 		if (a->count != 0)
 			goto mixed;
 		if (a->whole != NULL) {
@@ -132,6 +134,18 @@ int amana_qr_asm_add(amana_qr_asm_t *a, const uint8_t *sym, size_t len)
 	return asm_take(a, bin, blen);
 }
 
+int amana_qr_asm_add_dict(amana_qr_asm_t *a, const uint8_t *p, size_t n)
+{
+	if (a == NULL || p == NULL || n == 0)
+		return AMANA_ERR_ARG;
+	if (a->ndicts == sizeof(a->dicts) / sizeof(a->dicts[0]))
+		return AMANA_ERR_LIMIT;
+	a->dicts[a->ndicts].p = p;
+	a->dicts[a->ndicts].n = n;
+	a->ndicts++;
+	return AMANA_OK;
+}
+
 size_t amana_qr_asm_expected(const amana_qr_asm_t *a)
 {
 	return a->whole != NULL ? 1 : a->count;
@@ -156,7 +170,8 @@ int amana_qr_asm_finish(amana_qr_asm_t *a, uint8_t **payload, size_t *payload_le
 	*payload = NULL;
 	*payload_len = 0;
 	if (a->whole != NULL)
-		return amana_qr_compact_decode(a->whole, a->whole_len, payload, payload_len);
+		return amana_qr_compact_decode_dict(a->whole, a->whole_len, a->dicts, a->ndicts,
+		    payload, payload_len);
 	if (a->count == 0 || a->held != a->count)
 		return AMANA_ERR_QR_INCOMPLETE;
 	size_t total = 0;
@@ -173,7 +188,8 @@ int amana_qr_asm_finish(amana_qr_asm_t *a, uint8_t **payload, size_t *payload_le
 	uint8_t h[32];
 	crypto_hash_sha256(h, frame, total);
 	int rc = memcmp(h, a->digest, 32) == 0 ?
-	    amana_qr_compact_decode(frame, total, payload, payload_len) : AMANA_ERR_QR_DIGEST;
+	    amana_qr_compact_decode_dict(frame, total, a->dicts, a->ndicts, payload, payload_len) :
+	    AMANA_ERR_QR_DIGEST;
 	free(frame);
 	return rc;
 }

@@ -22,6 +22,8 @@ void amana_qr_opts_default(amana_qr_opts_t *o)
 	o->ecc = AMANA_QR_ECC_M;
 	o->max_version = 40;
 	o->max_parts = 16;
+	o->dict.p = NULL;
+	o->dict.n = 0;
 }
 
 static QRecLevel code_level(amana_qr_ecc_t e)

@@ -83,7 +83,7 @@ int amana_qr_set_new(const uint8_t *payload, size_t len,
 	*out = NULL;
 	uint8_t *frame = NULL, *part = NULL;
 	size_t flen = 0;
-	int rc = amana_qr_compact_encode(payload, len, &frame, &flen);
+	int rc = amana_qr_compact_encode_dict(payload, len, o->dict.p, o->dict.n, &frame, &flen);
 	if (rc != AMANA_OK)
 		return rc;
 	amana_qr_set_t *s = calloc(1, sizeof(*s) + o->max_parts * sizeof(set_sym_t));

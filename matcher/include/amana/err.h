@@ -140,6 +140,7 @@ typedef enum amana_err {
 	AMANA_ERR_QR_MIXED = -455,       /* codes from different sets were mixed */
 	AMANA_ERR_QR_DIGEST = -456,      /* reassembled payload does not match its digest */
 	AMANA_ERR_QR_IMAGE = -457,       /* image file unreadable or unsupported */
+	AMANA_ERR_QR_DICT = -458,        /* frame needs a dictionary we do not hold */
 	/* status list (-470 .. -499) */
 	AMANA_ERR_STATUS_EXPIRED = -470,   /* the cached status list has expired */
 	AMANA_ERR_STATUS_REVOKED = -471,   /* the credential is revoked */

@@ -3,9 +3,12 @@
  * between devices as QR codes.
  *
  * Layers (docs/0401-compact-transport.md):
- *   1. compact frame: payload -> zlib deflate (or stored when deflate does
- *      not help) behind a 2-byte header; decoding is bounded by
- *      AMANA_QR_MAX_PAYLOAD and rejects trailing bytes;
+ *   1. compact frame: payload -> zlib deflate, plain or against a preset
+ *      dictionary (the vocabulary of our mdoc structures, optionally after
+ *      an extra dictionary both ends hold, such as the issuer's
+ *      document-signer certificate), or stored when deflate does not help,
+ *      behind a 2-byte header; decoding is bounded by AMANA_QR_MAX_PAYLOAD
+ *      and rejects trailing bytes;
  *   2. parts: a frame too big for one code is cut into up to 255 parts,
  *      each with a header (index, count, SHA-256 of the whole frame); the
  *      assembler takes parts in any order, ignores exact repeats and rejects
@@ -61,15 +64,29 @@ int amana_base45_decode(const char *text, size_t len, uint8_t *out, size_t cap,
 
 /* ---- compact frames ------------------------------------------------- */
 
+/* An extra preset dictionary (lent bytes, at most 16 KiB). */
+typedef struct amana_qr_dict {
+	const uint8_t *p;
+	size_t n;
+} amana_qr_dict_t;
+
 /* Compresses payload into a new frame (*frame malloc'ed, caller frees). */
 int amana_qr_compact_encode(const uint8_t *payload, size_t len,
     uint8_t **frame, size_t *frame_len);
 
+/* The same with an extra dictionary (extra may be NULL). */
+int amana_qr_compact_encode_dict(const uint8_t *payload, size_t len,
+    const uint8_t *extra, size_t extra_len, uint8_t **frame, size_t *frame_len);
+
 /* Decodes a frame into a new buffer (*payload malloc'ed, caller frees).
  * AMANA_ERR_QR_FRAME for a bad header or a corrupt zlib stream,
- * AMANA_ERR_LIMIT above AMANA_QR_MAX_PAYLOAD. */
+ * AMANA_ERR_LIMIT above AMANA_QR_MAX_PAYLOAD, AMANA_ERR_QR_DICT when the
+ * frame was made with an extra dictionary not among extras. */
 int amana_qr_compact_decode(const uint8_t *frame, size_t len,
     uint8_t **payload, size_t *payload_len) AMANA_QR_MUST_CHECK;
+int amana_qr_compact_decode_dict(const uint8_t *frame, size_t len,
+    const amana_qr_dict_t *extras, size_t nextras, uint8_t **payload,
+    size_t *payload_len) AMANA_QR_MUST_CHECK;
 
 /* ---- options and one QR symbol -------------------------------------- */
 
@@ -87,9 +104,11 @@ typedef struct amana_qr_opts {
 	amana_qr_ecc_t ecc;
 	int max_version; /* 1..40: larger payloads are split into parts */
 	size_t max_parts; /* 1..AMANA_QR_MAX_PARTS */
+	amana_qr_dict_t dict; /* extra dictionary for the frame, or {NULL, 0} */
 } amana_qr_opts_t;
 
-/* Binary mode, error correction M, version <= 40, up to 16 parts. */
+/* Binary mode, error correction M, version <= 40, up to 16 parts, no
+ * extra dictionary. */
 void amana_qr_opts_default(amana_qr_opts_t *o);
 
 typedef struct amana_qr_code amana_qr_code_t; /* one QR symbol (opaque) */
@@ -143,6 +162,9 @@ void amana_qr_asm_free(amana_qr_asm_t **a);
  * another set, a second whole frame, or a conflicting part. */
 int amana_qr_asm_add(amana_qr_asm_t *a, const uint8_t *sym, size_t len)
     AMANA_QR_MUST_CHECK;
+/* Lends an extra dictionary that frames may have been made with (up to
+ * 8; kept until the assembler is freed). */
+int amana_qr_asm_add_dict(amana_qr_asm_t *a, const uint8_t *p, size_t n);
 /* Parts expected (0 before the first add) and held so far. */
 size_t amana_qr_asm_expected(const amana_qr_asm_t *a);
 size_t amana_qr_asm_held(const amana_qr_asm_t *a);
