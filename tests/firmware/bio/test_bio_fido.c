@@ -294,6 +294,44 @@ static void impostor_uv(const plan_t *a, const plan_t *b, const fido_cred_t *c,
 	CHECK_EQ(uv_assert(c, NULL, NULL), want);
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* --latency N: N genuine UVs; prints the sensor's extraction time (control
+ * round trip) and the end-to-end getAssertion-with-UV time apart. */
+static int latency_runs;
+static void measure_latency(const plan_t *p, const fido_cred_t *c)
+{
+	double *tok = calloc((size_t)latency_runs, sizeof(double));
+	double *sen = calloc((size_t)latency_runs, sizeof(double));
+	if (tok == NULL || sen == NULL) {
+		free(tok);
+		free(sen);
+		return;
+	}
+	for (int k = 0; k < latency_runs; k++) {
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		CHECK_EQ(finger(p->f, p->accept[0]), 0);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		sen[k] = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+		CHECK_EQ(uv_assert(c, NULL, &tok[k]), FIDO_OK);
+	}
+	qsort(tok, (size_t)latency_runs, sizeof(double), cmp_double);
+	qsort(sen, (size_t)latency_runs, sizeof(double), cmp_double);
+	size_t m = (size_t)latency_runs / 2, q = (size_t)latency_runs * 9 / 10;
+	printf("UV latency over %d runs: getAssertion with fingerprint UV + hmac-secret "
+	    "(libfido2 -> socket -> token: clientPIN UV token, %zu references compared, "
+	    "ECDSA) median %.2f ms, p90 %.2f ms; sensor extraction (image -> template) "
+	    "median %.1f ms\n", latency_runs, p->nref, tok[m], tok[q], sen[m]);
+	free(tok);
+	free(sen);
+}
+
 static void reopen(void)
 {
 	tf_close(&dev);
@@ -323,6 +361,8 @@ int main(int argc, char **argv)
 	if (argc < 2)
 		SKIP("usage: test_bio_fido AMANA-TOKEN");
 	exe = argv[1];
+	if (argc > 3 && strcmp(argv[2], "--latency") == 0)
+		latency_runs = atoi(argv[3]);
 	if ((data = check_data_dir()) == NULL)
 		SKIP("AMANA_DATA not set");
 	snprintf(probe, sizeof(probe), "%s/" DB "/101_1.tif", data);
@@ -415,6 +455,8 @@ int main(int argc, char **argv)
 	CHECK(memcmp(by_pin, by_finger, 32) == 0);
 	CHECK_EQ(uv_retries(), 5);
 	printf("getAssertion with fingerprint UV and hmac-secret: %.1f ms end to end\n", ms);
+	if (latency_runs > 0)
+		measure_latency(&pa, c);
 	/* every impression predicted to match does */
 	for (int k = 1; k < pa.naccept; k++) {
 		CHECK_EQ(finger(pa.f, pa.accept[k]), 0);
