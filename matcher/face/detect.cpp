@@ -1,12 +1,14 @@
 // detect.cpp: face detection. fr_detect (an Ultra-Light-Fast-style SSD,
 // 320x240 input) gives softmaxed scores and decoded, normalised corner boxes
-// for 4,420 priors; we threshold, merge with NMS and sort by size. The Haar
+// for 4,420 priors; we threshold, merge with NMS and sort by size. BlazeFace
+// is the alternative with a documented licence (docs/0201). The Haar
 // cascade is the fallback that needs no download (lower recall on tight
 // crops, no score: every cascade face gets score 1).
 #include <opencv2/dnn.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
+#include <cmath>
 
 #include "amana/err.h"
 #include "face_internal.hpp"
@@ -51,6 +53,66 @@ static int detect_dnn(amana_face_engine &e, const cv::Mat &grey, std::vector<Fac
 	return AMANA_OK;
 }
 
+// BlazeFace front (128x128, NHWC, RGB in [-1, 1]): 896 anchors, 2 per cell
+// of a 16x16 grid then 6 per cell of an 8x8 grid (MediaPipe's SSD anchor
+// options for this model, fixed anchor size). Each regressor row holds the
+// box centre offset and size in input pixels, then six keypoints we do not
+// use (the landmark network finds better ones).
+static int detect_blaze(amana_face_engine &e, const cv::Mat &grey, std::vector<Face> &faces)
+{
+	// Letterbox to a square so that the network sees undistorted faces.
+	const int side = std::max(grey.cols, grey.rows);
+	cv::Mat square(side, side, CV_8U, cv::Scalar(0));
+	const int ox = (side - grey.cols) / 2, oy = (side - grey.rows) / 2;
+	grey.copyTo(square(cv::Rect(ox, oy, grey.cols, grey.rows)));
+	cv::Mat small, rgb, f;
+	cv::resize(square, small, cv::Size(128, 128), 0, 0, cv::INTER_AREA);
+	cv::cvtColor(small, rgb, cv::COLOR_GRAY2RGB);
+	rgb.convertTo(f, CV_32FC3, 1.0 / 127.5, -1.0);
+	int dims[4] = {1, 128, 128, 3};
+	e.detect.setInput(cv::Mat(4, dims, CV_32F, f.ptr<float>()));
+	std::vector<cv::Mat> outs;
+	e.detect.forward(outs, std::vector<std::string>{"Identity:0", "Identity_1:0",
+	    "Identity_2:0", "Identity_3:0"});
+	if (outs.size() != 4 || outs[0].total() != 512 || outs[1].total() != 384 ||
+	    outs[2].total() != 512 * 16 || outs[3].total() != 384 * 16)
+		return AMANA_ERR_FACE_MODEL;
+
+	std::vector<cv::Rect> rects;
+	std::vector<cv::Rect2f> boxes;
+	std::vector<float> scores;
+	const float scale = (float)side;
+	for (int layer = 0; layer < 2; layer++) {
+		const int grid = layer == 0 ? 16 : 8, per = layer == 0 ? 2 : 6;
+		const float *sc = outs[(size_t)layer].ptr<float>();
+		const float *rg = outs[(size_t)layer + 2].ptr<float>();
+		for (int i = 0; i < grid * grid * per; i++) {
+			float logit = std::min(100.0f, std::max(-100.0f, sc[i]));
+			float s = 1.0f / (1.0f + std::exp(-logit));
+			if (!(s > kBlazeScore))
+				continue;
+			const int cell = i / per;
+			const float ax = ((float)(cell % grid) + 0.5f) / (float)grid;
+			const float ay = ((float)(cell / grid) + 0.5f) / (float)grid;
+			const float *r = rg + (size_t)i * 16;
+			float cx = (ax + r[0] / 128.0f) * scale - (float)ox;
+			float cy = (ay + r[1] / 128.0f) * scale - (float)oy;
+			float w = r[2] / 128.0f * scale * kBlazeBoxScale;
+			float h = r[3] / 128.0f * scale * kBlazeBoxScale;
+			if (!(w > 0 && h > 0))
+				continue;
+			boxes.emplace_back(cx - w / 2, cy - h / 2, w, h);
+			rects.emplace_back(cvRound(cx - w / 2), cvRound(cy - h / 2), cvRound(w), cvRound(h));
+			scores.push_back(s);
+		}
+	}
+	std::vector<int> keep;
+	cv::dnn::NMSBoxes(rects, scores, kBlazeScore, kBlazeNms, keep);
+	for (int k : keep)
+		faces.push_back(Face{boxes[(size_t)k], scores[(size_t)k]});
+	return AMANA_OK;
+}
+
 static int detect_cascade(amana_face_engine &e, const cv::Mat &grey, std::vector<Face> &faces)
 {
 	cv::Mat eq;
@@ -70,8 +132,13 @@ static int detect_cascade(amana_face_engine &e, const cv::Mat &grey, std::vector
 int detect_faces(amana_face_engine &e, const cv::Mat &grey, std::vector<Face> &faces)
 {
 	faces.clear();
-	int rc = e.detector == AMANA_FACE_DETECT_CASCADE ? detect_cascade(e, grey, faces) :
-	    detect_dnn(e, grey, faces);
+	int rc;
+	if (e.detector == AMANA_FACE_DETECT_CASCADE)
+		rc = detect_cascade(e, grey, faces);
+	else if (e.detector == AMANA_FACE_DETECT_BLAZEFACE)
+		rc = detect_blaze(e, grey, faces);
+	else
+		rc = detect_dnn(e, grey, faces);
 	if (rc != AMANA_OK)
 		return rc;
 	std::sort(faces.begin(), faces.end(), [](const Face &a, const Face &b) {

@@ -47,6 +47,15 @@ static bool has_outputs(cv::dnn::Net &net, const std::vector<std::string> &names
 // checks the output sizes.
 static bool self_check(amana_face_engine &e)
 {
+	if (e.detector == AMANA_FACE_DETECT_BLAZEFACE) {
+		int bdims[4] = {1, 128, 128, 3}; // NHWC, as converted from TFLite
+		e.detect.setInput(cv::Mat(4, bdims, CV_32F, cv::Scalar(0)));
+		std::vector<cv::Mat> outs;
+		e.detect.forward(outs, e.detect.getUnconnectedOutLayersNames());
+		if (outs.size() != 4 || outs[0].total() != 512 || outs[1].total() != 384 ||
+		    outs[2].total() != 512 * 16 || outs[3].total() != 384 * 16)
+			return false;
+	}
 	if (e.detector == AMANA_FACE_DETECT_DNN) {
 		if (!has_outputs(e.detect, {"scores", "boxes"}))
 			return false;
@@ -93,6 +102,10 @@ int load_models(amana_face_engine &e, const amana_face_models_t &m)
 	int rc;
 	if (e.detector == AMANA_FACE_DETECT_DNN) {
 		rc = load_net(e.detect, model_path(m.detect, dir, "fr_detect.onnx"));
+		if (rc != AMANA_OK)
+			return rc;
+	} else if (e.detector == AMANA_FACE_DETECT_BLAZEFACE) {
+		rc = load_net(e.detect, model_path(m.blazeface, dir, "blazeface_front_128.onnx"));
 		if (rc != AMANA_OK)
 			return rc;
 	} else if (e.detector == AMANA_FACE_DETECT_CASCADE) {

@@ -12,7 +12,7 @@
 #include "amana/face.h"
 
 struct amana_face_engine {
-	cv::dnn::Net detect, landmark, feature;
+	cv::dnn::Net detect, landmark, feature; // detect: fr_detect or BlazeFace
 	cv::CascadeClassifier cascade;
 	amana_face_detector_t detector = AMANA_FACE_DETECT_DNN;
 };
@@ -24,6 +24,9 @@ namespace amana_face {
 constexpr float kPadFraction = 0.2f;   // pad by 0.2 max(w, h) on each side
 constexpr float kDetectScore = 0.65f;  // fr_detect face probability
 constexpr float kDetectNms = 0.4f;     // IoU above which boxes merge
+constexpr float kBlazeScore = 0.75f;   // BlazeFace (MediaPipe's default)
+constexpr float kBlazeNms = 0.3f;
+constexpr float kBlazeBoxScale = 1.2f; // its box stops at the brows
 constexpr float kSeveralRatio = 0.7f;  // second face this big: ambiguous
 constexpr float kMinFaceSide = 32.0f;  // pixels, detector box height
 constexpr float kLandmarkCropScale = 1.25f; // 2nd crop side / landmark extent

@@ -331,6 +331,33 @@ static void test_models(void)
 	CHECK_EQ(amana_face_engine_new_with(&e, &all), AMANA_OK);
 	amana_face_engine_free(&e);
 
+	/* BlazeFace as the detector: the same person comes out. A detector
+	 * file of the wrong network is refused. */
+	char blaze[1024];
+	snprintf(blaze, sizeof(blaze), "%s/blazeface_front_128.onnx", dir);
+	FILE *bf = fopen(blaze, "rb");
+	if (bf != NULL) {
+		fclose(bf);
+		amana_face_models_t bm = {0};
+		bm.detector = AMANA_FACE_DETECT_BLAZEFACE;
+		bm.blazeface = det;
+		CHECK_EQ(amana_face_engine_new_with(&e, &bm), AMANA_ERR_FACE_MODEL);
+		bm.blazeface = NULL;
+		CHECK_EQ(amana_face_engine_new_with(&e, &bm), AMANA_OK);
+		uint8_t x[AMANA_FACE_TEMPLATE_BYTES], y[AMANA_FACE_TEMPLATE_BYTES];
+		char q[1024];
+		fu_orl(q, sizeof(q), data, 11, 1);
+		CHECK_EQ(amana_face_template_from_file(e, q, x, NULL), AMANA_OK);
+		CHECK_EQ(amana_face_template_from_file(eng, q, y, NULL), AMANA_OK);
+		CHECK(cmp(x, y) >= thr);
+		fu_orl(q, sizeof(q), data, 11, 2);
+		CHECK_EQ(amana_face_template_from_file(e, q, y, NULL), AMANA_OK);
+		CHECK(cmp(x, y) >= thr);
+		amana_face_engine_free(&e);
+	} else {
+		printf("note: %s missing, BlazeFace not tested\n", blaze);
+	}
+
 	/* The cascade fallback (Debian's opencv-data) finds the same face. */
 	m.cascade = NULL;
 	FILE *f = fopen("/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml", "r");

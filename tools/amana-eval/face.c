@@ -172,9 +172,16 @@ static void json_result(cli_json_t *j, const eval_result_t *r)
 
 typedef struct face_opts {
 	const char *dir, *scores, *det, *models;
-	int json, cascade;
+	int json;
+	amana_face_detector_t detector;
 	uint64_t subjects, per_subject;
 } face_opts_t;
+
+static const char *detector_name(amana_face_detector_t d)
+{
+	return d == AMANA_FACE_DETECT_CASCADE ? "cascade" :
+	    d == AMANA_FACE_DETECT_BLAZEFACE ? "blazeface" : "fr_detect";
+}
 
 static int parse(int argc, char **argv, face_opts_t *o)
 {
@@ -186,7 +193,9 @@ static int parse(int argc, char **argv, face_opts_t *o)
 		if (strcmp(a, "--json") == 0)
 			o->json = 1;
 		else if (strcmp(a, "--cascade") == 0)
-			o->cascade = 1;
+			o->detector = AMANA_FACE_DETECT_CASCADE;
+		else if (strcmp(a, "--blazeface") == 0)
+			o->detector = AMANA_FACE_DETECT_BLAZEFACE;
 		else if (strcmp(a, "--scores") == 0 && has_next)
 			o->scores = argv[++i];
 		else if (strcmp(a, "--det") == 0 && has_next)
@@ -326,7 +335,7 @@ static void report(const face_opts_t *o, const face_img_t *imgs, size_t n, size_
 		printf("data %s: %zu images, face detected in %zu (%.2f%%), %zu templates "
 		       "(%.2f%%), detector %s\n", o->dir, n, detected,
 		    100.0 * (double)detected / (double)n, templates,
-		    100.0 * (double)templates / (double)n, o->cascade ? "cascade" : "fr_detect");
+		    100.0 * (double)templates / (double)n, detector_name(o->detector));
 		for (size_t i = 0; i < n; i++)
 			if (imgs[i].rc != AMANA_OK)
 				printf("  refused %s: %s (stage %s)\n", imgs[i].path,
@@ -345,7 +354,7 @@ static void report(const face_opts_t *o, const face_img_t *imgs, size_t n, size_
 	cli_json_key(&j, "dataset");
 	cli_json_str(&j, o->dir);
 	cli_json_key(&j, "detector");
-	cli_json_str(&j, o->cascade ? "cascade" : "fr_detect");
+	cli_json_str(&j, detector_name(o->detector));
 	cli_json_key(&j, "images");
 	cli_json_int(&j, (int64_t)n);
 	cli_json_key(&j, "detected");
@@ -405,7 +414,7 @@ int eval_cmd_face(int argc, char **argv)
 	amana_face_set_threads(1);
 	amana_face_models_t m = {0};
 	m.dir = o.models;
-	m.detector = o.cascade ? AMANA_FACE_DETECT_CASCADE : AMANA_FACE_DETECT_DNN;
+	m.detector = o.detector;
 	amana_face_engine_t *e = NULL;
 	int rc = amana_face_engine_new_with(&e, &m);
 	if (rc != AMANA_OK) {

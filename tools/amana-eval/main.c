@@ -6,7 +6,8 @@
 static const cli_cmd_t commands[] = {
 	{"face", eval_cmd_face, "evaluate the face matcher on a face data set",
 	    "usage: amana-eval face DIR [--json] [--scores FILE] [--det FILE.svg]\n"
-	    "                           [--models DIR] [--cascade] [--subjects N] [--per-subject N]\n"
+	    "                           [--models DIR] [--cascade | --blazeface]\n"
+	    "                           [--subjects N] [--per-subject N]\n"
 	    "\n"
 	    "DIR holds one folder per subject with that subject's images (ORL:\n"
 	    "../shared/data/faces/orl). Every pair of detected images is compared:\n"
@@ -24,6 +25,7 @@ static const cli_cmd_t commands[] = {
 	    "  --models DIR     model directory (default: AMANA_MODEL_DIR, then the\n"
 	    "                   built-in default)\n"
 	    "  --cascade        use the Haar cascade instead of fr_detect\n"
+	    "  --blazeface      use BlazeFace (blazeface_front_128.onnx) instead\n"
 	    "  --subjects N     only the first N subjects (natural order)\n"
 	    "  --per-subject N  only the first N images of each subject\n"
 	    "\n"

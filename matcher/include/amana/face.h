@@ -38,8 +38,9 @@ typedef struct amana_face_engine amana_face_engine_t;
 
 /* Which detector an engine uses. */
 typedef enum amana_face_detector {
-	AMANA_FACE_DETECT_DNN = 0,     /* fr_detect.onnx (default) */
-	AMANA_FACE_DETECT_CASCADE = 1  /* OpenCV Haar cascade, no download */
+	AMANA_FACE_DETECT_DNN = 0,       /* fr_detect.onnx (default) */
+	AMANA_FACE_DETECT_CASCADE = 1,   /* OpenCV Haar cascade, no download */
+	AMANA_FACE_DETECT_BLAZEFACE = 2  /* MediaPipe BlazeFace front (Apache-2.0) */
 } amana_face_detector_t;
 
 /* Model files. A NULL member takes its default: the file named in
@@ -51,6 +52,7 @@ typedef struct amana_face_models {
 	const char *landmark;  /* fr_landmark.onnx */
 	const char *feature;   /* fr_feature.onnx */
 	const char *cascade;   /* Haar/LBP cascade XML */
+	const char *blazeface; /* blazeface_front_128.onnx */
 	amana_face_detector_t detector;
 } amana_face_models_t;
 
