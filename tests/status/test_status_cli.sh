@@ -62,5 +62,16 @@ rm -f "$w/code-1.png"
 expect 4 "$verify" qr scan "$w"/code-*.png -o "$w/back2.cwt"
 grep -q "missing part(s) of $n: 1" "$w/err" && ok "missing part named" || { bad "missing part message"; cat "$w/err"; }
 
+# With the signer's certificate as shared dictionary: one smaller code,
+# unreadable without the certificate.
+expect 0 "$verify" qr encode "$w/list.cwt" --png "$w/plain.png"
+v_plain=$(sed -n 's/^code 1\/1: version \([0-9]*\).*/\1/p' "$w/err")
+expect 0 "$verify" qr encode "$w/list.cwt" --dict "$w/iss/ds.crt" --png "$w/dict.png"
+v_dict=$(sed -n 's/^code 1\/1: version \([0-9]*\).*/\1/p' "$w/err")
+[ -n "$v_dict" ] && [ -n "$v_plain" ] && [ "$v_dict" -lt "$v_plain" ] && ok "dictionary: version $v_plain -> $v_dict" || bad "dictionary versions '$v_plain' '$v_dict'"
+expect 4 "$verify" qr scan "$w/dict.png" -o "$w/back3.cwt"
+expect 0 "$verify" qr scan "$w/dict.png" --dict "$w/iss/ds.crt" -o "$w/back3.cwt"
+cmp -s "$w/list.cwt" "$w/back3.cwt" && ok "dictionary round trip" || bad "dictionary round trip"
+
 echo "$fails failed"
 [ "$fails" = 0 ]

@@ -14,8 +14,8 @@
 #include "verify_cmds.h"
 
 const char usage_qr[] =
-    "usage: amana-verify qr scan IMAGE... -o OUT\n"
-    "       amana-verify qr encode FILE [--png OUT.png] [--text] [--base45]\n"
+    "usage: amana-verify qr scan IMAGE... [--dict FILE]... -o OUT\n"
+    "       amana-verify qr encode FILE [--png OUT.png] [--text] [--base45] [--dict FILE]\n"
     "                              [--ecc L|M|Q|H] [--max-version N] [--max-parts N]\n\n"
     "scan finds amana QR codes in photos or screenshots (PNG, PGM), puts the\n"
     "parts of a multi-code set together in whatever order they come, checks\n"
@@ -24,19 +24,27 @@ const char usage_qr[] =
     "names it. encode compacts FILE (deflate) and draws it as one QR code or\n"
     "as a numbered set: PNG files (OUT.png, or OUT-1.png ... for a set) and/or\n"
     "the terminal (--text). Binary mode by default; --base45 for text-only\n"
-    "scanners. Error correction M, versions up to 40, up to 16 codes.\n";
+    "scanners. Error correction M, versions up to 40, up to 16 codes.\n"
+    "--dict names a file both sides hold (the issuer's document-signer\n"
+    "certificate, say) that makes the codes smaller; scan needs it too.\n";
 
 #define QR_MAX_IMAGES 64
+#define QR_MAX_DICTS 8
+#define QR_MAX_DICT_FILE 16384
 
 static int qr_scan(int argc, char **argv)
 {
-	const char *out = NULL, *imgs[QR_MAX_IMAGES];
-	size_t nimg = 0;
+	const char *out = NULL, *imgs[QR_MAX_IMAGES], *dicts[QR_MAX_DICTS];
+	size_t nimg = 0, ndict = 0;
 	for (int i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--out") == 0) {
 			if (++i >= argc)
 				return cli_usage_error("-o needs a file");
 			out = argv[i];
+		} else if (strcmp(argv[i], "--dict") == 0) {
+			if (++i >= argc || ndict == QR_MAX_DICTS)
+				return cli_usage_error("--dict needs a file (at most %d)", QR_MAX_DICTS);
+			dicts[ndict++] = argv[i];
 		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
 			return cli_usage_error("unknown option '%s'", argv[i]);
 		} else if (nimg == QR_MAX_IMAGES) {
@@ -52,6 +60,15 @@ static int qr_scan(int argc, char **argv)
 	if (r != AMANA_OK)
 		return cli_fail(r, "scan");
 	int rc = CLI_EXIT_OK;
+	uint8_t *dict_buf[QR_MAX_DICTS] = {NULL};
+	for (size_t i = 0; i < ndict && rc == CLI_EXIT_OK; i++) {
+		size_t dn = 0;
+		r = credio_read(dicts[i], QR_MAX_DICT_FILE, &dict_buf[i], &dn);
+		if (r == AMANA_OK)
+			r = amana_qr_asm_add_dict(a, dict_buf[i], dn);
+		if (r != AMANA_OK)
+			rc = cli_fail(r, "dictionary %s", dicts[i]);
+	}
 	for (size_t i = 0; i < nimg && rc == CLI_EXIT_OK; i++) {
 		size_t found = 0;
 		r = amana_qr_scan_file(imgs[i], a, &found);
@@ -80,12 +97,14 @@ static int qr_scan(int argc, char **argv)
 		    amana_qr_asm_held(a), out);
 	free(p);
 	amana_qr_asm_free(&a);
+	for (size_t i = 0; i < ndict; i++)
+		free(dict_buf[i]);
 	return rc;
 }
 
 static int qr_encode(int argc, char **argv)
 {
-	const char *in = NULL, *png = NULL;
+	const char *in = NULL, *png = NULL, *dict = NULL;
 	bool text = false;
 	amana_qr_opts_t o;
 	amana_qr_opts_default(&o);
@@ -105,6 +124,8 @@ static int qr_encode(int argc, char **argv)
 		uint64_t u = 0;
 		if (strcmp(a, "--png") == 0) {
 			png = v;
+		} else if (strcmp(a, "--dict") == 0) {
+			dict = v;
 		} else if (strcmp(a, "--ecc") == 0) {
 			const char *lv = strchr("LMQH", v[0]);
 			if (lv == NULL || v[0] == '\0' || v[1] != '\0')
@@ -124,13 +145,19 @@ static int qr_encode(int argc, char **argv)
 	}
 	if (in == NULL || (png == NULL && !text))
 		return cli_usage_error("encode needs FILE and --png and/or --text");
-	uint8_t *p = NULL;
-	size_t n = 0;
+	uint8_t *p = NULL, *d = NULL;
+	size_t n = 0, dn = 0;
 	amana_qr_set_t *s = NULL;
-	int r = credio_read(in, AMANA_QR_MAX_PAYLOAD, &p, &n);
+	int r = dict != NULL ? credio_read(dict, QR_MAX_DICT_FILE, &d, &dn) : AMANA_OK;
+	if (r != AMANA_OK)
+		return cli_fail(r, "dictionary %s", dict);
+	o.dict.p = d;
+	o.dict.n = dn;
+	r = credio_read(in, AMANA_QR_MAX_PAYLOAD, &p, &n);
 	if (r == AMANA_OK)
 		r = amana_qr_set_new(p, n, &o, &s);
 	free(p);
+	free(d);
 	if (r != AMANA_OK)
 		return cli_fail(r, "%s", in);
 	size_t count = amana_qr_set_count(s);
