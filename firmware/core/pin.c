@@ -343,6 +343,9 @@ static int sub_dispatch(token_t *t, const pin_req_t *q, cbor_w_t *w)
 
 	if (q->sub < 0x01 || q->sub > 0x09 || q->sub == 0x08)
 		return CTAP2_ERR_INVALID_SUBCOMMAND;
+	/* Without built-in UV these two subcommands do not exist. */
+	if ((q->sub == 0x06 || q->sub == 0x07) && !token_uv_supported(t))
+		return CTAP2_ERR_INVALID_SUBCOMMAND;
 	switch (q->sub) {
 	case 0x01: /* getPINRetries */
 		cbor_put_map(w, 1);
