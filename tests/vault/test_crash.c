@@ -224,7 +224,7 @@ int main(void)
 		return 1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	kdf = amana_vault_test_kdf_fast();
-	vt_tmpdir(dir, sizeof(dir), "crash");
+	vt_tmpdir_ram(dir, sizeof(dir), "crash");
 	snprintf(pass, sizeof(pass), "pass-0");
 	CHECK_EQ(amana_vault_create(dir, (const uint8_t *)pass, strlen(pass), &kdf, rk), AMANA_OK);
 

@@ -45,9 +45,24 @@ static inline void vt_rmrf(const char *dir)
 }
 
 /* A fresh directory path under TMPDIR (not created). */
+static inline void vt_tmpdir_in(char *out, size_t n, const char *tag, const char *base);
 static inline void vt_tmpdir(char *out, size_t n, const char *tag)
 {
-	const char *t = getenv("TMPDIR");
+	vt_tmpdir_in(out, n, tag, NULL);
+}
+
+/* The same under /dev/shm when TMPDIR is unset: for tests whose point is a
+ * process kill, which fsync does not affect (the page cache survives a
+ * SIGKILL), and which would otherwise wait on thousands of disk flushes. */
+static inline void vt_tmpdir_ram(char *out, size_t n, const char *tag)
+{
+	struct stat st;
+	vt_tmpdir_in(out, n, tag, getenv("TMPDIR") == NULL && stat("/dev/shm", &st) == 0 ? "/dev/shm" : NULL);
+}
+
+static inline void vt_tmpdir_in(char *out, size_t n, const char *tag, const char *base)
+{
+	const char *t = base != NULL ? base : getenv("TMPDIR");
 	char tmpl[4096];
 	snprintf(tmpl, sizeof(tmpl), "%s/amana-vt-%s-XXXXXX", t != NULL ? t : "/tmp", tag);
 	if (mkdtemp(tmpl) == NULL) {

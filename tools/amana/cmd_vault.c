@@ -30,15 +30,15 @@ int cmd_vault(int argc, char **argv);
 typedef struct vopts {
 	const char *pos[4];
 	int npos;
-	int pass_fd, newpass_fd, recovery_fd, slot;
-	const char *name, *kind, *number, *country, *expiry, *notes, *out, *png;
+	int pass_fd, newpass_fd, recovery_fd, pin_fd, slot;
+	const char *token, *name, *kind, *number, *country, *expiry, *notes, *out, *png;
 	bool json, no_recovery, decoy;
 } vopts_t;
 
 static int parse(int argc, char **argv, vopts_t *o)
 {
 	memset(o, 0, sizeof(*o));
-	o->pass_fd = o->newpass_fd = o->recovery_fd = o->slot = -1;
+	o->pass_fd = o->newpass_fd = o->recovery_fd = o->pin_fd = o->slot = -1;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char **sv = NULL;
@@ -57,6 +57,8 @@ static int parse(int argc, char **argv, vopts_t *o)
 		else if (strcmp(a, "--passphrase-fd") == 0) iv = &o->pass_fd;
 		else if (strcmp(a, "--new-passphrase-fd") == 0) iv = &o->newpass_fd;
 		else if (strcmp(a, "--recovery-fd") == 0) iv = &o->recovery_fd;
+		else if (strcmp(a, "--pin-fd") == 0) iv = &o->pin_fd;
+		else if (strcmp(a, "--token") == 0) sv = &o->token;
 		else if (strcmp(a, "--slot") == 0) iv = &o->slot;
 		else if (a[0] == '-' && a[1] != '\0')
 			return cli_usage_error("vault: unknown option '%s'", a);
@@ -139,8 +141,20 @@ static amana_vault_kdf_t cli_kdf(void)
 	return amana_vault_kdf_default();
 }
 
-/* Opens the vault (the decoy of it with --decoy) with the recovery words
- * from --recovery-fd, or a passphrase. */
+/* The token's PIN from --pin-fd into buf, or NULL: the token verifies the
+ * user itself (fingerprint or face). */
+static const char *token_pin(const vopts_t *o, char *buf, int *err)
+{
+	size_t len = 0;
+	*err = AMANA_OK;
+	if (o->pin_fd < 0)
+		return NULL;
+	*err = read_line_fd(o->pin_fd, buf, SECRET_MAX, &len);
+	return buf;
+}
+
+/* Opens the vault (the decoy of it with --decoy) with the token (--token),
+ * the recovery words from --recovery-fd, or a passphrase. */
 static int open_vault(const vopts_t *o, const char *dir, amana_vault_t **v)
 {
 	char *buf = sodium_malloc(SECRET_MAX);
@@ -149,6 +163,10 @@ static int open_vault(const vopts_t *o, const char *dir, amana_vault_t **v)
 	int err;
 	if (buf == NULL || key == NULL) {
 		err = AMANA_ERR_NOMEM;
+	} else if (o->token != NULL) {
+		const char *pin = token_pin(o, buf, &err);
+		if (err == AMANA_OK)
+			err = amana_vault_token_open(dir, o->token, pin, v);
 	} else if (o->recovery_fd >= 0) {
 		err = read_line_fd(o->recovery_fd, buf, SECRET_MAX, &len);
 		if (err == AMANA_OK)
@@ -533,6 +551,17 @@ static int vault_slots(int argc, char **argv)
 			             : amana_vault_slot_add_passphrase(v, (const uint8_t *)np, nl, &kdf, &idx);
 		if (err == AMANA_OK)
 			printf("added slot %u\n", idx);
+	} else if (strcmp(act, "add-token") == 0) {
+		const char *tok = o.npos == 3 ? o.pos[2] : NULL;
+		vopts_t po = o;
+		po.pin_fd = o.newpass_fd; /* the PIN for enrolment */
+		const char *pin = token_pin(&po, np, &err);
+		if (tok == NULL)
+			err = AMANA_ERR_ARG;
+		if (err == AMANA_OK)
+			err = amana_vault_token_enrol(v, tok, pin, &idx);
+		if (err == AMANA_OK)
+			printf("added slot %u\n", idx);
 	} else if (strcmp(act, "add-recovery") == 0) {
 		err = amana_vault_slot_add_recovery(v, rk, &idx);
 		if (err == AMANA_OK)
@@ -705,9 +734,11 @@ static int vault_import(int argc, char **argv)
 }
 
 #define UNLOCK_HELP \
-	"Unlocking: --passphrase-fd N reads the passphrase from file descriptor N;\n" \
-	"--recovery-fd N reads the recovery words instead; otherwise the terminal\n" \
-	"is asked (no echo). AMANA_VAULT_TEST_PASSPHRASE is for tests only.\n" \
+	"Unlocking: --token SOCKET [--pin-fd N] asks the token (its own user\n" \
+	"verification, or its PIN read from fd N); --passphrase-fd N reads the\n" \
+	"passphrase from file descriptor N; --recovery-fd N reads the recovery\n" \
+	"words; otherwise the terminal is asked (no echo).\n" \
+	"AMANA_VAULT_TEST_PASSPHRASE is for tests only.\n" \
 	"--decoy works on the decoy compartment of the real vault.\n"
 
 static const cli_cmd_t vault_cmds[] = {
@@ -732,8 +763,10 @@ static const cli_cmd_t vault_cmds[] = {
 	{"passwd", vault_passwd, "change a passphrase",
 	    "usage: amana vault passwd DIR [--slot N] [--new-passphrase-fd N]\n\n" UNLOCK_HELP},
 	{"slots", vault_slots, "list, add or remove key slots",
-	    "usage: amana vault slots DIR [list|add-passphrase|add-duress|add-recovery|remove N]\n"
-	    "       [--new-passphrase-fd N] [--json]\n\n" UNLOCK_HELP},
+	    "usage: amana vault slots DIR [list|add-passphrase|add-duress|add-recovery|\n"
+	    "       add-token SOCKET|remove N] [--new-passphrase-fd N] [--json]\n\n"
+	    "add-token enrols a credential on the token at SOCKET; its PIN (if the\n"
+	    "token has no biometric) comes from --new-passphrase-fd.\n\n" UNLOCK_HELP},
 };
 
 int cmd_vault(int argc, char **argv)

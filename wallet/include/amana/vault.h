@@ -201,6 +201,22 @@ typedef struct amana_vault_token_challenge {
 int amana_vault_token_challenge(const char *dir,
     amana_vault_token_challenge_t *out) AMANA_VAULT_WUR;
 
+/* ---- the token slot (libamana-vault-token; links libfido2 via amana/fido.h)
+ * token: the token's socket path (amana-token, or the QEMU image's UART).
+ * pin: the token's clientPIN as the UV fallback, or NULL to ask the token
+ * for its own user verification (fingerprint or face match). The assertion
+ * must carry the UV flag. Errors: AMANA_ERR_VAULT_TOKEN (the token holds no
+ * credential of this vault: wrong token), AMANA_ERR_DENIED (wrong PIN, UV
+ * failed or blocked), AMANA_ERR_TOKEN_* (transport). */
+
+/* Makes a credential (hmac-secret, credProtect UV-required) on the token and
+ * adds a token slot for it. */
+int amana_vault_token_enrol(amana_vault_t *v, const char *token, const char *pin,
+    unsigned *idx_out) AMANA_VAULT_WUR;
+/* Unlocks with the token: one getAssertion with UV over every entry's id. */
+int amana_vault_token_open(const char *dir, const char *token, const char *pin,
+    amana_vault_t **out) AMANA_VAULT_WUR;
+
 /* ---- recovery key as words and QR code */
 
 /* Encodes the 32-byte key as AMANA_VAULT_WORDS words from a generated
