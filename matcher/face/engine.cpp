@@ -132,11 +132,11 @@ extern "C" int amana_face_engine_new_with(amana_face_engine_t **e, const amana_f
 	if (e == nullptr || m == nullptr)
 		return AMANA_ERR_ARG;
 	*e = nullptr;
-	amana_face_engine *n = new (std::nothrow) amana_face_engine();
-	if (n == nullptr)
-		return AMANA_ERR_NOMEM;
+	amana_face_engine *n = nullptr;
 	int rc;
 	try {
+		// The members' constructors allocate too: inside the try.
+		n = new amana_face_engine();
 		// OpenCV would print every importer note on stderr.
 		cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
 		rc = amana_face::load_models(*n, *m);
