@@ -295,7 +295,7 @@ int eval_cmd_face(int argc, char **argv)
 	face_img_t *imgs = face_collect(o.dir, o.subjects, o.per_subject, &n);
 	if (imgs == NULL || n == 0) {
 		free(imgs);
-		return cli_fail(AMANA_ERR_NOT_FOUND, "face: no subject folders with images in %s", o.dir);
+		return cli_fail(AMANA_ERR_FORMAT, "face: no subject folders with images in %s", o.dir);
 	}
 	amana_face_set_threads(1);
 	amana_face_models_t m = {0};

@@ -29,7 +29,8 @@ static const cli_cmd_t commands[] = {
 	    "  --subjects N     only the first N subjects (natural order)\n"
 	    "  --per-subject N  only the first N images of each subject\n"
 	    "\n"
-	    "Exit: 0 done, 2 usage, 3 models missing, 4 fewer than two usable images.\n"},
+	    "Exit: 0 done, 2 usage, 3 models missing or unreadable, 4 no subject folders\n"
+	    "or not enough usable images for genuine and impostor pairs.\n"},
 	{"fingerprint", eval_cmd_fingerprint, "evaluate the fingerprint matcher on FVC-style sets",
 	    "usage: amana-eval fingerprint DIR... [--iso] [--dpi N] [--json] [--scores FILE]\n"
 	    "                                     [--det FILE.svg]\n"
