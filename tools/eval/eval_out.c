@@ -75,10 +75,12 @@ static void det_axes(FILE *f, const char *title)
 		    x, DET_T, x, DET_H - DET_B);
 		fprintf(f, "<line x1='%.1f' y1='%.1f' x2='%.1f' y2='%.1f' stroke='#ddd'/>\n",
 		    DET_L, y, DET_W - DET_R, y);
-		fprintf(f, "<text x='%.1f' y='%.1f' font-size='12' text-anchor='middle'>1e-%d</text>\n",
-		    x, DET_H - DET_B + 18, d);
-		fprintf(f, "<text x='%.1f' y='%.1f' font-size='12' text-anchor='end'>1e-%d</text>\n",
-		    DET_L - 6, y + 4, d);
+		char lab[8];
+		snprintf(lab, sizeof(lab), d == 0 ? "1" : "1e-%d", d);
+		fprintf(f, "<text x='%.1f' y='%.1f' font-size='12' text-anchor='middle'>%s</text>\n",
+		    x, DET_H - DET_B + 18, lab);
+		fprintf(f, "<text x='%.1f' y='%.1f' font-size='12' text-anchor='end'>%s</text>\n",
+		    DET_L - 6, y + 4, lab);
 	}
 	fprintf(f, "<rect x='%.1f' y='%.1f' width='%.1f' height='%.1f' fill='none' stroke='black'/>\n",
 	    DET_L, DET_T, DET_W - DET_L - DET_R, DET_H - DET_T - DET_B);
