@@ -55,16 +55,31 @@ static inline uint8_t *fx_find(uint8_t *hay, size_t n, const char *needle)
 	return NULL;
 }
 
-static int fx_init(fixture_t *f)
+/* seeded: keys from fixed seeds, so that inputs made once (fuzz seed
+ * corpora) keep verifying against a fixture made later. */
+static inline int fx_init_keys(fixture_t *f, bool seeded)
 {
 	memset(f, 0, sizeof(*f));
 	if (sodium_init() < 0)
 		return AMANA_ERR_CRYPTO;
-	int r = amana_issuer_cert_create("Amana Test Issuing Authority", "MY", NULL,
-	    NULL, 0, FX_NOW - 400 * FX_DAY, FX_NOW + 3650 * FX_DAY, f->root_sk,
+	uint8_t seed[32], pk[32];
+	if (seeded) {
+		memset(seed, 0x41, sizeof(seed));
+		crypto_sign_seed_keypair(pk, f->root_sk, seed);
+		memset(seed, 0x42, sizeof(seed));
+		crypto_sign_seed_keypair(pk, f->ds_sk, seed);
+		memset(seed, 0x43, sizeof(seed));
+		crypto_sign_seed_keypair(f->dev_pk, f->dev_sk, seed);
+	} else {
+		crypto_sign_keypair(pk, f->root_sk);
+		crypto_sign_keypair(pk, f->ds_sk);
+		crypto_sign_keypair(f->dev_pk, f->dev_sk);
+	}
+	int r = amana_issuer_cert_create_with_key("Amana Test Issuing Authority", "MY",
+	    NULL, NULL, 0, FX_NOW - 400 * FX_DAY, FX_NOW + 3650 * FX_DAY, f->root_sk,
 	    &f->root_cert, &f->root_cert_len);
 	if (r == AMANA_OK)
-		r = amana_issuer_cert_create("Amana Test Document Signer", "MY",
+		r = amana_issuer_cert_create_with_key("Amana Test Document Signer", "MY",
 		    f->root_sk, f->root_cert, f->root_cert_len, FX_NOW - 365 * FX_DAY,
 		    FX_NOW + 730 * FX_DAY, f->ds_sk, &f->ds_cert, &f->ds_cert_len);
 	if (r == AMANA_OK)
@@ -75,11 +90,15 @@ static int fx_init(fixture_t *f)
 		r = amana_schema_load(NULL, AMANA_DOCTYPE_IDENTITY, &f->identity);
 	if (r == AMANA_OK)
 		r = amana_schema_load(NULL, AMANA_DOCTYPE_ENTITLEMENT, &f->entitlement);
-	crypto_sign_keypair(f->dev_pk, f->dev_sk);
 	return r;
 }
 
-static void fx_free(fixture_t *f)
+static inline int fx_init(fixture_t *f)
+{
+	return fx_init_keys(f, false);
+}
+
+static inline void fx_free(fixture_t *f)
 {
 	free(f->root_cert);
 	free(f->ds_cert);
@@ -88,7 +107,7 @@ static void fx_free(fixture_t *f)
 }
 
 /* Issues the identity (or entitlement) credential to the fixture's device. */
-static int fx_issue(const fixture_t *f, bool identity, const char *status_uri,
+static inline int fx_issue(const fixture_t *f, bool identity, const char *status_uri,
     uint64_t idx, uint8_t **out, size_t *len)
 {
 	amana_issue_params_t p;
@@ -110,7 +129,7 @@ static int fx_issue(const fixture_t *f, bool identity, const char *status_uri,
 }
 
 /* A request for n identity elements (from the front of the claim list). */
-static int fx_request(size_t n, uint8_t **out, size_t *len)
+static inline int fx_request(size_t n, uint8_t **out, size_t *len)
 {
 	amana_request_elem_t el[AMANA_MDOC_MAX_ELEMENTS];
 	size_t max = sizeof(fx_identity_claims) / sizeof(fx_identity_claims[0]);
@@ -127,7 +146,7 @@ static int fx_request(size_t n, uint8_t **out, size_t *len)
 }
 
 /* Issue, request n elements, present: the response and its request. */
-static int fx_response(const fixture_t *f, size_t n, amana_request_t **req,
+static inline int fx_response(const fixture_t *f, size_t n, amana_request_t **req,
     uint8_t **resp, size_t *resp_len)
 {
 	uint8_t *cred = NULL, *rq = NULL;

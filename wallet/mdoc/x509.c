@@ -68,9 +68,9 @@ static int build(X509 *x, X509 *issuer, EVP_PKEY *pub, EVP_PKEY *signer,
 	return r;
 }
 
-int amana_issuer_cert_create(const char *subject_cn, const char *country,
+int amana_issuer_cert_create_with_key(const char *subject_cn, const char *country,
     const uint8_t *issuer_sk, const uint8_t *issuer_cert, size_t issuer_cert_len,
-    int64_t not_before, int64_t not_after, uint8_t sk[64], uint8_t **cert,
+    int64_t not_before, int64_t not_after, const uint8_t sk[64], uint8_t **cert,
     size_t *cert_len)
 {
 	if (subject_cn == NULL || sk == NULL || cert == NULL || cert_len == NULL ||
@@ -79,8 +79,7 @@ int amana_issuer_cert_create(const char *subject_cn, const char *country,
 	if (country == NULL)
 		country = "XX";
 	*cert = NULL;
-	uint8_t pk[32];
-	crypto_sign_keypair(pk, sk);
+	const uint8_t *pk = sk + 32; /* libsodium: seed || public key */
 	X509 *issuer = NULL;
 	if (issuer_cert != NULL) {
 		const unsigned char *p = issuer_cert;
@@ -111,6 +110,20 @@ int amana_issuer_cert_create(const char *subject_cn, const char *country,
 	X509_free(issuer);
 	EVP_PKEY_free(signer);
 	EVP_PKEY_free(pub);
+	return r;
+}
+
+int amana_issuer_cert_create(const char *subject_cn, const char *country,
+    const uint8_t *issuer_sk, const uint8_t *issuer_cert, size_t issuer_cert_len,
+    int64_t not_before, int64_t not_after, uint8_t sk[64], uint8_t **cert,
+    size_t *cert_len)
+{
+	if (sk == NULL)
+		return AMANA_ERR_ARG;
+	uint8_t pk[32];
+	crypto_sign_keypair(pk, sk);
+	int r = amana_issuer_cert_create_with_key(subject_cn, country, issuer_sk,
+	    issuer_cert, issuer_cert_len, not_before, not_after, sk, cert, cert_len);
 	if (r != AMANA_OK)
 		sodium_memzero(sk, 64);
 	return r;

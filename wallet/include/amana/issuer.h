@@ -38,6 +38,12 @@ int amana_issuer_cert_create(const char *subject_cn, const char *country,
     int64_t not_before, int64_t not_after, uint8_t sk[64], uint8_t **cert,
     size_t *cert_len) AMANA_WUR;
 
+/* The same for an existing key pair sk (e.g. renewing a certificate). */
+int amana_issuer_cert_create_with_key(const char *subject_cn, const char *country,
+    const uint8_t *issuer_sk, const uint8_t *issuer_cert, size_t issuer_cert_len,
+    int64_t not_before, int64_t not_after, const uint8_t sk[64], uint8_t **cert,
+    size_t *cert_len) AMANA_WUR;
+
 typedef struct amana_claim {
 	const char *id;    /* element identifier */
 	const char *value; /* text, parsed by the schema's type */
