@@ -348,6 +348,9 @@ static int cmd_trust_list(int argc, char **argv)
 	return r == AMANA_OK ? CLI_EXIT_OK : cli_fail(r, "trust-list");
 }
 
+int cmd_status(int argc, char **argv); /* status.c */
+extern const char usage_status[];
+
 static const cli_cmd_t commands[] = {
 	{"init", cmd_init, "create the authority root and a document signer",
 	    "usage: amana-issuer init --dir DIR [--authority NAME] [--signer-name NAME]\n"
@@ -371,6 +374,7 @@ static const cli_cmd_t commands[] = {
 	    "usage: amana-issuer trust-list --signer KEY --root NAME=CERT... [--days N]\n"
 	    "         [--now TIME] -o OUT\n\n"
 	    "Verifiers load OUT with 'amana-verify check --trust OUT --trust-key PUB'.\n"},
+	{"status", cmd_status, "keep and publish status lists (revocation)", usage_status},
 };
 
 int main(int argc, char **argv)

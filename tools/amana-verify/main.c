@@ -10,6 +10,8 @@
 static const cli_cmd_t commands[] = {
 	{"request", cmd_request, "make a request (file and QR code)", usage_request},
 	{"check", cmd_check, "verify a DeviceResponse offline", usage_check},
+	{"status", cmd_status, "load and show cached status lists", usage_status},
+	{"qr", cmd_qr, "scan QR codes from images, or show a file as QR codes", usage_qr},
 };
 
 int main(int argc, char **argv)
