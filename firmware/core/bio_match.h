@@ -22,9 +22,10 @@
 #include "amana/face_template.h"
 #include "amana/fp.h"
 
-/* Packed fingerprint templates are at most this long (amana/fp.h: 8-byte
- * header + 6 bytes a minutia). */
-#define BIO_FP_PACKED_MAX (8u + 6u * AMANA_FP_MAX_MINUTIAE)
+/* Packed fingerprint templates are at most this long: 6 bytes a minutia
+ * plus a header (11 bytes in version 1; 16 leaves room). Held 4 times in
+ * the enrolment state, so not AMANA_FP_TEMPLATE_MAX_BYTES. */
+#define BIO_FP_PACKED_MAX (16u + 6u * AMANA_FP_MAX_MINUTIAE)
 
 /* Minutiae a usable enrolment sample needs: fewer cannot reach the FMR
  * 1:10,000 threshold reliably against a genuine impression. */

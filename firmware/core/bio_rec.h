@@ -33,7 +33,7 @@
 #define BIO_MAX_FINGERS 5u
 #define BIO_MAX_FACES 2u
 /* Storage budget of one enrolment's templates: fits the worst case of three
- * 608-byte fingerprint templates, and the record fits STORE_VALUE_MAX. */
+ * 611-byte fingerprint templates, and the record fits STORE_VALUE_MAX. */
 #define BIO_REC_TEMPLATE_BUDGET 1900u
 #define BIO_REC_MAX (BIO_REC_HEADER + BIO_NAME_MAX + \
     BIO_REC_MAX_TEMPLATES * 2u + BIO_REC_TEMPLATE_BUDGET)

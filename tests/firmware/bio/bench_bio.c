@@ -7,6 +7,9 @@
  *   bench_bio --compare N A B N comparisons of probe A with reference B, as
  *                             the token does them (for callgrind, see
  *                             bench_callgrind.sh)
+ *   bench_bio --dump finger|face IMAGE OUT
+ *                             writes the probe template the sensor makes
+ *                             (seed corpus of fuzz_bio_cmd)
  *
  * Decision protocol (docs/0651-uv-decision.md): per set and finger, the
  * sensor extracts impressions 1..4, the token's bio_fp_select keeps its
@@ -177,8 +180,30 @@ static int compare_n(long n, const char *a, const char *b)
 	return 0;
 }
 
+static int dump(const char *mod, const char *in, const char *out)
+{
+	amana_sensor_t *s = NULL;
+	static uint8_t t[AMANA_SENSOR_SAMPLE_MAX];
+	size_t len = 0;
+	if (amana_sensor_new(&s, NULL) != AMANA_OK)
+		return 3;
+	int rc = amana_sensor_capture(s, in, strcmp(mod, "face") == 0 ? AMANA_SENSOR_FACE
+	    : AMANA_SENSOR_FINGER, t, sizeof(t), &len, NULL);
+	amana_sensor_free(&s);
+	FILE *f = rc == AMANA_OK ? fopen(out, "wb") : NULL;
+	if (f == NULL || fwrite(t, 1, len, f) != len) {
+		fprintf(stderr, "cannot make %s: %s\n", out, amana_strerr(rc));
+		if (f != NULL)
+			fclose(f);
+		return 4;
+	}
+	return fclose(f) == 0 ? 0 : 3;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 5 && strcmp(argv[1], "--dump") == 0)
+		return dump(argv[2], argv[3], argv[4]);
 	if (argc == 5 && strcmp(argv[1], "--compare") == 0)
 		return compare_n(atol(argv[2]), argv[3], argv[4]);
 	const char *data = argc > 1 ? argv[1] : getenv("AMANA_DATA");

@@ -102,6 +102,7 @@ int main(void)
 	CHECK_EQ(bio_rec_build(&w, buf, 100, &len), AMANA_ERR_BUFFER);
 
 	/* The worst-case finger fits one store record. */
-	CHECK(BIO_REC_HEADER + BIO_NAME_MAX + 3 * (2 + 8 + 6 * AMANA_FP_MAX_MINUTIAE) <= BIO_REC_MAX);
+	CHECK(BIO_REC_HEADER + BIO_NAME_MAX + 3 * (2 + 11 + 6 * AMANA_FP_MAX_MINUTIAE) <= BIO_REC_MAX);
+	CHECK(3 * (11 + 6 * AMANA_FP_MAX_MINUTIAE) <= BIO_REC_TEMPLATE_BUDGET);
 	return check_done();
 }
