@@ -226,6 +226,63 @@ static void photo(void)
 	free(p);
 }
 
+/* The terminal form: two module rows per line, quiet zone included, dark
+ * modules drawn as half or full blocks in explicit colours; and a PGM
+ * picture (what many capture tools write) scans like a PNG. */
+static void text_and_pgm(void)
+{
+	static const uint8_t msg[] = "amana terminal and PGM test payload";
+	amana_qr_opts_t o;
+	amana_qr_opts_default(&o);
+	amana_qr_set_t *s = NULL;
+	CHECK_EQ(amana_qr_set_new(msg, sizeof(msg), &o, &s), AMANA_OK);
+	if (s == NULL)
+		return;
+	const amana_qr_code_t *c = amana_qr_set_code(s, 0);
+	int side = amana_qr_code_width(c) + 8;
+	char *buf = NULL;
+	size_t blen = 0;
+	FILE *f = open_memstream(&buf, &blen);
+	CHECK_EQ(amana_qr_code_write_text(c, f), AMANA_OK);
+	fclose(f);
+	size_t lines = 0, full = 0;
+	for (size_t i = 0; i < blen; i++)
+		lines += buf[i] == '\n';
+	for (const char *q = buf; (q = strstr(q, "\xe2\x96\x88")) != NULL; q += 3)
+		full++;
+	CHECK_EQ(lines, (size_t)(side + 1) / 2);
+	CHECK(full > 0);
+	CHECK(strstr(buf, "\x1b[30;47m") != NULL);
+	free(buf);
+
+	/* PGM: 3 pixels per module, maxval 255. */
+	char path[128];
+	snprintf(path, sizeof(path), "%s/code.pgm", tmpdir);
+	f = fopen(path, "wb");
+	int px = side * 3;
+	fprintf(f, "P5\n# amana test\n%d %d\n255\n", px, px);
+	for (int y = 0; y < px; y++)
+		for (int x = 0; x < px; x++)
+			fputc(amana_qr_code_dark(c, x / 3 - 4, y / 3 - 4) ? 0 : 255, f);
+	fclose(f);
+	amana_qr_asm_t *a = NULL;
+	size_t found = 0;
+	CHECK_EQ(amana_qr_asm_new(&a), AMANA_OK);
+	CHECK_EQ(amana_qr_scan_file(path, a, &found), AMANA_OK);
+	CHECK_EQ(finish_rc(a, msg, sizeof(msg)), AMANA_OK);
+	amana_qr_asm_free(&a);
+	/* A truncated PGM is an unreadable image, not a crash. */
+	f = fopen(path, "wb");
+	fprintf(f, "P5\n%d %d\n255\n", px, px);
+	fputc(0, f);
+	fclose(f);
+	CHECK_EQ(amana_qr_asm_new(&a), AMANA_OK);
+	CHECK_EQ(amana_qr_scan_file(path, a, &found), AMANA_ERR_QR_IMAGE);
+	amana_qr_asm_free(&a);
+	unlink(path);
+	amana_qr_set_free(&s);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0 || mkdtemp(tmpdir) == NULL)
@@ -234,6 +291,7 @@ int main(void)
 	png_round_trip(AMANA_QR_BASE45, 1200);
 	multi_part();
 	photo();
+	text_and_pgm();
 
 	/* A file that is not an image. */
 	char path[128];
