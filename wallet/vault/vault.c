@@ -154,9 +154,12 @@ int vault_open_key(int dirfd, const char *dir, const slots_t *s, const uint8_t k
     unsigned slot, amana_vault_t **out)
 {
 	*out = NULL;
-	amana_vault_t *v = calloc(1, sizeof(*v));
+	/* guarded, mlocked memory: the handle holds the manifest, and with it
+	 * the decoy compartment's key */
+	amana_vault_t *v = sodium_malloc(sizeof(*v));
 	if (v == NULL)
 		return AMANA_ERR_NOMEM;
+	memset(v, 0, sizeof(*v));
 	v->dirfd = dup(dirfd);
 	v->dir = strdup(dir);
 	v->k = sodium_malloc(sizeof(vkeys_t));
@@ -209,7 +212,7 @@ void amana_vault_free(amana_vault_t **pv)
 	if (v->dirfd >= 0)
 		close(v->dirfd);
 	free(v->dir);
-	free(v);
+	sodium_free(v);
 	*pv = NULL;
 }
 
