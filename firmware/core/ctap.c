@@ -105,7 +105,8 @@ int ctap_reset(token_t *t)
 	if (token_now(t) - t->boot_ms > RESET_WINDOW_MS)
 		return CTAP2_ERR_NOT_ALLOWED;
 	if (!token_user_presence(t))
-		return CTAP2_ERR_USER_ACTION_TIMEOUT;
+		return token_cancelled(t) ? CTAP2_ERR_KEEPALIVE_CANCEL
+					  : CTAP2_ERR_USER_ACTION_TIMEOUT;
 	if (store_wipe(&t->store) != AMANA_OK || token_load_device(t) != AMANA_OK)
 		return CTAP1_ERR_OTHER;
 	/* A new key-agreement key, no pinUvAuthToken, no wrong-PIN count:
@@ -147,7 +148,9 @@ size_t ctap_dispatch(token_t *t, const uint8_t *msg, size_t n, uint8_t *resp,
 		rc = ctap_reset(t);
 		break;
 	case CTAP_CMD_SELECTION:
-		rc = token_user_presence(t) ? CTAP2_OK : CTAP2_ERR_USER_ACTION_TIMEOUT;
+		rc = token_user_presence(t) ? CTAP2_OK
+		    : token_cancelled(t) ? CTAP2_ERR_KEEPALIVE_CANCEL
+		    : CTAP2_ERR_USER_ACTION_TIMEOUT;
 		break;
 	case CTAP_CMD_BIO_ENROLLMENT:
 	case CTAP_CMD_BIO_ENROLLMENT_PRE:

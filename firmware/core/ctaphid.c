@@ -107,7 +107,10 @@ static void process(token_t *t, uint32_t cid, uint8_t cmd, const uint8_t *msg,
 			send_error(t, cid, CTAPHID_ERR_INVALID_LEN);
 			break;
 		}
+		t->hid.busy = true;
+		t->hid.cancelled = false;
 		size_t n = ctap_dispatch(t, msg, len, t->hid.resp, sizeof(t->hid.resp));
+		t->hid.busy = false;
 		send_msg(t, cid, CTAPHID_CBOR, t->hid.resp, n);
 		break;
 	}
@@ -217,4 +220,37 @@ void token_hid_tick(token_t *t, uint32_t now_ms)
 		abort_msg(t);
 		send_error(t, cid, CTAPHID_ERR_MSG_TIMEOUT);
 	}
+}
+
+bool token_hid_report_while_busy(token_t *t,
+    const uint8_t report[TOKEN_HID_REPORT_LEN])
+{
+	uint32_t cid = rd_cid(report);
+	if (!t->hid.busy) {
+		token_hid_report_in(t, report);
+		return false;
+	}
+	if ((report[4] & 0x80) == 0)
+		return false; /* continuation: nothing is being assembled */
+	if (report[4] == CTAPHID_CANCEL && cid == t->hid.cid) {
+		t->hid.cancelled = true;
+		return true;
+	}
+	uint32_t running = t->hid.cid;
+	if (report[4] == CTAPHID_INIT && cid == CTAPHID_BROADCAST &&
+	    report[5] == 0 && report[6] == 8) {
+		do_init(t, cid, report + 7);
+	} else if (cid != running) {
+		send_error(t, cid, cid_valid(t, cid) ? CTAPHID_ERR_CHANNEL_BUSY
+						     : CTAPHID_ERR_INVALID_CHANNEL);
+	} else {
+		send_error(t, cid, CTAPHID_ERR_CHANNEL_BUSY);
+	}
+	t->hid.cid = running; /* keepalives keep going to the running channel */
+	return false;
+}
+
+bool token_cancelled(const token_t *t)
+{
+	return t->hid.cancelled;
 }

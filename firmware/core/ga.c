@@ -278,7 +278,8 @@ int ctap_get_assertion(token_t *t, const uint8_t *req, size_t n, uint8_t *resp,
 	if (q.c.up) {
 		if (!token_user_presence(t)) {
 			tc_wipe(&c, sizeof(c));
-			return CTAP2_ERR_OPERATION_DENIED;
+			return token_cancelled(t) ? CTAP2_ERR_KEEPALIVE_CANCEL
+						  : CTAP2_ERR_OPERATION_DENIED;
 		}
 		flags |= 0x01;
 	}

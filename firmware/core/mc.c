@@ -277,14 +277,16 @@ int ctap_make_credential(token_t *t, const uint8_t *req, size_t n,
 		if ((rc = req_cred_list(q.exclude, excl_visit, &e)) != CTAP2_OK)
 			return rc;
 		if (e.hit) {
-			(void)token_user_presence(t);
+			if (!token_user_presence(t) && token_cancelled(t))
+				return CTAP2_ERR_KEEPALIVE_CANCEL;
 			return CTAP2_ERR_CREDENTIAL_EXCLUDED;
 		}
 	}
 	if (q.cred_protect > 3)
 		return CTAP1_ERR_INVALID_PARAMETER;
 	if (!token_user_presence(t))
-		return CTAP2_ERR_OPERATION_DENIED;
+		return token_cancelled(t) ? CTAP2_ERR_KEEPALIVE_CANCEL
+					  : CTAP2_ERR_OPERATION_DENIED;
 	flags |= 0x01;
 
 	memset(&c, 0, sizeof(c));

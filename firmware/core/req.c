@@ -47,7 +47,8 @@ int req_verify_user(token_t *t, req_common_t *q, uint8_t perm,
 	if (q->has_auth && q->auth_len == 0) {
 		/* A platform asking "which token?": touch, then say no PIN. */
 		if (!token_user_presence(t))
-			return CTAP2_ERR_OPERATION_DENIED;
+			return token_cancelled(t) ? CTAP2_ERR_KEEPALIVE_CANCEL
+						  : CTAP2_ERR_OPERATION_DENIED;
 		return token_pin_is_set(t) ? CTAP2_ERR_PIN_INVALID
 					   : CTAP2_ERR_PIN_NOT_SET;
 	}

@@ -44,6 +44,8 @@ typedef struct token_hid {
 	uint16_t got;           /* bytes received so far */
 	uint8_t seq;            /* next expected sequence number */
 	uint32_t last_ms;       /* time of its last packet */
+	bool busy;              /* a CBOR command is running */
+	bool cancelled;         /* ...and the host sent CTAPHID_CANCEL */
 	uint8_t msg[TOKEN_MSG_MAX];
 	uint8_t resp[TOKEN_MSG_MAX];
 } token_hid_t;
@@ -94,6 +96,20 @@ int token_init(token_t *t, const token_hal_t *hal);
 
 /* Feeds one received HID report (exactly 64 bytes). */
 void token_hid_report_in(token_t *t, const uint8_t report[TOKEN_HID_REPORT_LEN]);
+
+/* While a command runs (the core is inside hal.user_presence or
+ * hal.sensor_take), a port that keeps reading its transport hands each
+ * report here instead of to token_hid_report_in: INIT on broadcast is
+ * answered, other channels get ERR_CHANNEL_BUSY, and CTAPHID_CANCEL on the
+ * running channel returns true. The port's wait then gives up at once
+ * (user_presence false, sensor_take AMANA_ERR_CANCELLED) and the command
+ * answers CTAP2_ERR_KEEPALIVE_CANCEL. A port should also send
+ * token_keepalive() at least every 100 ms while it waits. */
+bool token_hid_report_while_busy(token_t *t,
+    const uint8_t report[TOKEN_HID_REPORT_LEN]);
+
+/* True when the host cancelled the running command. */
+bool token_cancelled(const token_t *t);
 
 /* Lets time pass: answers ERR_MSG_TIMEOUT to a message whose next packet
  * is more than 500 ms late, and expires the pinUvAuthToken. */

@@ -103,7 +103,8 @@ static int h_sensor_take(void *ctx, uint32_t timeout_ms, uint8_t *modality,
 static bool h_presence(void *ctx, uint32_t timeout_ms)
 {
 	host_port_t *p = ctx;
-	(void)timeout_ms;
+	if (p->wait_presence != NULL)
+		return p->wait_presence(p->wait_arg, timeout_ms);
 	return p->presence;
 }
 

@@ -28,6 +28,11 @@ typedef struct host_port {
 	void (*send)(void *arg, const uint8_t report[TOKEN_HID_REPORT_LEN]);
 	void *send_arg;
 	bool presence;
+	/* When set, user presence is asked of this function instead (the
+	 * simulator's "presence wait" mode: it waits for a touch while it
+	 * keeps serving the transport, see token_hid_report_while_busy). */
+	bool (*wait_presence)(void *arg, uint32_t timeout_ms);
+	void *wait_arg;
 	bool sample_pending;
 	uint8_t sample_modality;
 	uint8_t sample[TOKEN_PROBE_MAX];

@@ -12,7 +12,9 @@
  * Control socket (default PATH.ctl): one text command per line, answered
  * by one line "ok ..." or "err <reason>":
  *   sensor finger|face IMAGE   capture IMAGE into the pending probe sample
- *   presence on|off            whether user presence is given
+ *   presence on|off|wait       user presence given at once, refused, or
+ *                              waited for (up to 30 s) until "touch"
+ *   touch                      the user touches the token (wait mode)
  *   power-cycle                token_init again (flash kept)
  *   ping | quit
  */
@@ -51,6 +53,9 @@ typedef struct sim {
 	int cur_fd; /* where replies go */
 	client_t cl[MAX_CLIENTS];
 	bool quit;
+	bool waiting;   /* inside a user-presence wait */
+	bool touched;   /* "touch" arrived during the wait */
+	bool cancelled; /* CTAPHID_CANCEL arrived during the wait */
 #ifdef AMANA_TOKEN_SENSOR
 	amana_sensor_t *sensor;
 #endif
@@ -92,6 +97,10 @@ static int listen_unix(const char *path)
 	return fd;
 }
 
+static bool sim_wait_presence(void *arg, uint32_t timeout_ms);
+static void accept_client(sim_t *s, int lfd, bool ctl);
+static void on_readable(sim_t *s, client_t *c);
+
 static void ctl_reply(int fd, const char *line)
 {
 	size_t n = strlen(line);
@@ -108,9 +117,17 @@ static void ctl_command(sim_t *s, int fd, char *line)
 	} else if (strcmp(line, "quit") == 0) {
 		ctl_reply(fd, "ok\n");
 		s->quit = true;
+	} else if (strcmp(line, "touch") == 0) {
+		ctl_reply(fd, s->waiting ? "ok\n" : "err nothing waits for a touch\n");
+		s->touched = s->waiting;
 	} else if (strcmp(line, "presence") == 0 && arg != NULL) {
+		bool wait = strcmp(arg, "wait") == 0;
 		s->port.presence = strcmp(arg, "on") == 0;
+		s->port.wait_presence = wait ? sim_wait_presence : NULL;
 		ctl_reply(fd, "ok\n");
+	} else if (s->waiting && (strcmp(line, "power-cycle") == 0 ||
+	    strcmp(line, "quit") == 0)) {
+		ctl_reply(fd, "err busy: a command is waiting for presence\n");
 	} else if (strcmp(line, "power-cycle") == 0) {
 		token_wipe(s->token);
 		int rc = token_init(s->token, &s->hal);
@@ -172,14 +189,22 @@ static void on_readable(sim_t *s, client_t *c)
 	}
 	c->have += (size_t)n;
 	if (!c->ctl) {
-		size_t off = 0;
-		s->cur_fd = c->fd;
-		while (c->have - off >= TOKEN_HID_REPORT_LEN) {
-			token_hid_report_in(s->token, c->buf + off);
-			off += TOKEN_HID_REPORT_LEN;
+		/* Each report leaves the buffer before the core sees it: a
+		 * presence wait inside the core reads this client again. */
+		while (c->fd >= 0 && c->have >= TOKEN_HID_REPORT_LEN && !s->cancelled) {
+			uint8_t r[TOKEN_HID_REPORT_LEN];
+			memcpy(r, c->buf, sizeof(r));
+			memmove(c->buf, c->buf + sizeof(r), c->have - sizeof(r));
+			c->have -= sizeof(r);
+			int saved = s->cur_fd;
+			s->cur_fd = c->fd;
+			if (s->waiting) {
+				s->cancelled = token_hid_report_while_busy(s->token, r);
+				s->cur_fd = saved;
+			} else {
+				token_hid_report_in(s->token, r);
+			}
 		}
-		memmove(c->buf, c->buf + off, c->have - off);
-		c->have -= off;
 		return;
 	}
 	for (;;) {
@@ -213,6 +238,59 @@ static void accept_client(sim_t *s, int lfd, bool ctl)
 			return;
 		}
 	close(fd); /* full */
+}
+
+static int g_hid_fd = -1, g_ctl_fd = -1;
+
+/* "presence wait": the token waits for a touch (control "touch") while
+ * the simulator keeps serving every socket, sends KEEPALIVE(UP needed)
+ * every 100 ms and passes reports to token_hid_report_while_busy, so a
+ * CTAPHID_CANCEL ends the wait. */
+static bool sim_wait_presence(void *arg, uint32_t timeout_ms)
+{
+	sim_t *s = arg;
+	uint32_t start = s->hal.millis(s->hal.ctx), last_ka = start;
+	int reply_fd = s->cur_fd;
+	bool ok = false;
+	s->waiting = true;
+	s->touched = s->cancelled = false;
+	while (!s->touched && !s->cancelled) {
+		uint32_t now = s->hal.millis(s->hal.ctx);
+		if (now - start >= timeout_ms)
+			break;
+		if (now - last_ka >= 100) {
+			s->cur_fd = reply_fd;
+			token_keepalive(s->token, 2);
+			last_ka = now;
+		}
+		struct pollfd p[2 + MAX_CLIENTS];
+		int idx[2 + MAX_CLIENTS];
+		nfds_t n = 0;
+		p[n].fd = g_hid_fd;
+		p[n++].events = POLLIN;
+		p[n].fd = g_ctl_fd;
+		p[n++].events = POLLIN;
+		for (int i = 0; i < MAX_CLIENTS; i++)
+			if (s->cl[i].fd >= 0) {
+				idx[n] = i;
+				p[n].fd = s->cl[i].fd;
+				p[n++].events = POLLIN;
+			}
+		if (poll(p, n, 20) <= 0)
+			continue;
+		if (p[0].revents & POLLIN)
+			accept_client(s, g_hid_fd, false);
+		if (p[1].revents & POLLIN)
+			accept_client(s, g_ctl_fd, true);
+		for (nfds_t i = 2; i < n; i++)
+			if (p[i].revents & (POLLIN | POLLHUP | POLLERR))
+				on_readable(s, &s->cl[idx[i]]);
+	}
+	ok = s->touched;
+	s->waiting = false;
+	s->cancelled = false;
+	s->cur_fd = reply_fd;
+	return ok;
 }
 
 static int serve(sim_t *s, int hid_fd, int ctl_fd)
@@ -298,6 +376,9 @@ static int cmd_serve(int argc, char **argv)
 		return cli_fail(rc, "token power-up failed");
 	}
 	int hid_fd = listen_unix(sock), ctl_fd = listen_unix(ctl);
+	g_hid_fd = hid_fd;
+	g_ctl_fd = ctl_fd;
+	s.port.wait_arg = &s;
 	if (hid_fd < 0 || ctl_fd < 0) {
 		host_port_close(&s.port);
 		return cli_fail(AMANA_ERR_IO, "cannot listen on %s / %s", sock, ctl);

@@ -317,6 +317,91 @@ static void test_canonical(amana_ctaphid_t *h)
 	CHECK_EQ(resp[0], 0xA4); /* credential, authData, signature, user */
 }
 
+static void send_framed(amana_ctaphid_t *h, uint32_t cid, uint8_t cmd,
+    const uint8_t *p, size_t n)
+{
+	uint8_t r[64];
+	init_pkt(r, cid, cmd, (uint16_t)n);
+	size_t k = n < 57 ? n : 57;
+	memcpy(r + 7, p, k);
+	amana_ctaphid_send_report(h, r);
+	for (uint8_t seq = 0; k < n; seq++) {
+		size_t c = n - k < 59 ? n - k : 59;
+		memset(r + 4, 0, 60);
+		r[4] = seq;
+		memcpy(r + 5, p + k, c);
+		amana_ctaphid_send_report(h, r);
+		k += c;
+	}
+}
+
+/* Reads reports on cid until the CBOR reply; counts KEEPALIVE(2)s. */
+static int cbor_reply_status(amana_ctaphid_t *h, uint32_t cid, int *keepalives)
+{
+	uint8_t r[64];
+	for (int i = 0; i < 1000; i++) {
+		if (amana_ctaphid_recv_report(h, r) != 0)
+			return -1;
+		uint32_t got = (uint32_t)r[0] << 24 | (uint32_t)r[1] << 16 |
+		    (uint32_t)r[2] << 8 | r[3];
+		if (got != cid)
+			continue;
+		if (r[4] == 0xBB) {
+			CHECK_EQ(r[7], 2); /* UP needed */
+			(*keepalives)++;
+			continue;
+		}
+		if (r[4] == CBOR)
+			return r[7];
+		return -1;
+	}
+	return -1;
+}
+
+/* "presence wait": keepalives while the token waits for a touch, other
+ * channels busy, CTAPHID_CANCEL ends the command with KEEPALIVE_CANCEL,
+ * a touch lets it finish. */
+static void test_wait_cancel(amana_ctaphid_t *h)
+{
+	static const uint8_t ga[] = {0x02, 0xA2, 0x01, 0x61, 'c', 0x02, 0x58, 0x20,
+	    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+	    17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
+	uint32_t cid = amana_ctaphid_cid(h);
+	uint8_t r[64];
+	int ka = 0;
+	amana_ctaphid_t *other = NULL;
+	CHECK_EQ(token_proc_ctl(&tp, "presence wait", NULL, 0), 0);
+	CHECK_EQ(amana_ctaphid_open(&other, tp.sock, 1000), 0);
+
+	send_framed(h, cid, CBOR, ga, sizeof(ga));
+	CHECK_EQ(amana_ctaphid_recv_report(h, r), 0); /* the token waits */
+	CHECK_EQ(r[4], 0xBB);
+	if (other != NULL) {
+		uint32_t ocid = amana_ctaphid_cid(other);
+		init_pkt(r, ocid, 0x81, 1);
+		amana_ctaphid_send_report(other, r);
+		expect_error(other, ocid, 0x06);
+	}
+	init_pkt(r, cid, 0x91, 0); /* CTAPHID_CANCEL */
+	amana_ctaphid_send_report(h, r);
+	CHECK_EQ(cbor_reply_status(h, cid, &ka), 0x2D); /* KEEPALIVE_CANCEL */
+
+	ka = 0;
+	send_framed(h, cid, CBOR, ga, sizeof(ga));
+	CHECK_EQ(amana_ctaphid_recv_report(h, r), 0);
+	CHECK_EQ(r[4], 0xBB);
+	struct timespec pause = {0, 250 * 1000000L};
+	nanosleep(&pause, NULL);
+	char reply[64];
+	CHECK_EQ(token_proc_ctl(&tp, "touch", reply, sizeof(reply)), 0);
+	CHECK_EQ(cbor_reply_status(h, cid, &ka), 0);
+	CHECK(ka >= 1); /* keepalives kept coming while it waited */
+
+	CHECK_EQ(token_proc_ctl(&tp, "presence on", NULL, 0), 0);
+	CHECK(token_proc_ctl(&tp, "touch", NULL, 0) != 0); /* nothing waits */
+	amana_ctaphid_free(&other);
+}
+
 int main(int argc, char **argv)
 {
 	amana_ctaphid_t *h = NULL;
@@ -332,6 +417,7 @@ int main(int argc, char **argv)
 		test_busy_and_timeout(tp.sock, h);
 		test_bad_cbor(h);
 		test_canonical(h);
+		test_wait_cancel(h);
 		/* After all that the token still answers normally. */
 		uint8_t cmd = 0, resp[8];
 		size_t n = 0;
