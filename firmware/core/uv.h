@@ -48,7 +48,9 @@ uint8_t token_uv_retries(const token_t *t);
  * the modality that matched. Returns 0 on a match; CTAP2_ERR_UV_INVALID on
  * a mismatch (after the retry counter went down and was stored);
  * CTAP2_ERR_UV_BLOCKED when no retries are left; CTAP2_ERR_NOT_ALLOWED when
- * nothing is enrolled; CTAP2_ERR_USER_ACTION_TIMEOUT when no sample came. */
+ * nothing is enrolled; CTAP2_ERR_USER_ACTION_TIMEOUT when no sample came;
+ * CTAP2_ERR_KEEPALIVE_CANCEL when the host cancelled the wait
+ * (token_cancelled(t) true after sensor_take gave up). */
 int token_uv_verify(token_t *t, uint8_t *modality);
 
 /* authenticatorBioEnrollment (0x09) and its prototype (0x40): req is the
