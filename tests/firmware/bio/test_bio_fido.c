@@ -120,6 +120,20 @@ static bool predict(const plan_t *p, int f, int i)
 	return false;
 }
 
+/* True when impression (f, i) would be a good enrolment sample that
+ * matches none of the plans given (so the token counts it). */
+static bool good_sample(int f, int i, const plan_t *const *others, size_t n)
+{
+	size_t len;
+	const uint8_t *t = impression(f, i, &len);
+	if (len == 0 || bio_fp_probe_load(&work, t, len, true) != AMANA_OK)
+		return false;
+	for (size_t k = 0; k < n; k++)
+		if (predict(others[k], f, i))
+			return false;
+	return true;
+}
+
 /* Plans finger f: four good impressions, the references the token will
  * keep of them, and the other impressions predicted to match. */
 static bool make_plan(int f, plan_t *p)
@@ -274,6 +288,31 @@ static size_t enumerate(fido_bio_template_array_t *ta)
 			note(fido_bio_template_name(x), strlen(fido_bio_template_name(x)));
 	}
 	return fido_bio_template_array_count(ta);
+}
+
+/* Enrols the first of fingers from.. with four good samples matching none
+ * of the plans given; returns the finger or 0. */
+static int enrol_any(int from, const plan_t *const *others, size_t n)
+{
+	for (int f = from; f <= 110; f++) {
+		plan_t q;
+		memset(&q, 0, sizeof(q));
+		q.f = f;
+		int k = 0;
+		for (int i = 1; i <= IMPR && k < 4; i++)
+			if (good_sample(f, i, others, n))
+				q.enrol[k++] = i;
+		bool taken = false;
+		for (size_t j = 0; j < n; j++)
+			taken |= others[j]->f == f;
+		if (k < 4 || taken)
+			continue;
+		fido_bio_template_t *t = fido_bio_template_new();
+		enrol(&q, t);
+		fido_bio_template_free(&t);
+		return f;
+	}
+	return 0;
 }
 
 /* UV with plan p's first predicted genuine impression: must be accepted. */
@@ -509,6 +548,23 @@ int main(int argc, char **argv)
 	CHECK(memcmp(fido_bio_template_id_ptr(ta_t), fido_bio_template_id_ptr(tb_t), 2) != 0);
 	genuine_uv(&pb, c, NULL, NULL);
 	genuine_uv(&pa, c, NULL, NULL);
+
+	/* Enrolling a finger that is already there: "exists", not counted. */
+	{
+		fido_bio_template_t *tx = fido_bio_template_new();
+		fido_bio_enroll_t *e = fido_bio_enroll_new();
+		size_t len;
+		const uint8_t *t = impression(pa.f, pa.accept[0], &len);
+		bool good = bio_fp_probe_load(&work, t, len, true) == AMANA_OK;
+		CHECK_EQ(finger(pa.f, pa.accept[0]), 0);
+		CHECK_EQ(fido_bio_dev_enroll_begin(dev, tx, e, 10000, PIN), FIDO_OK);
+		CHECK_EQ(fido_bio_enroll_last_status(e), good ? FIDO_BIO_ENROLL_FP_EXISTS : 0x07);
+		CHECK_EQ(fido_bio_enroll_remaining_samples(e), 4);
+		CHECK_EQ(fido_bio_dev_enroll_cancel(dev), FIDO_OK);
+		CHECK_EQ(enumerate(ta), 2);
+		fido_bio_enroll_free(&e);
+		fido_bio_template_free(&tx);
+	}
 	CHECK_EQ(fido_bio_dev_enroll_remove(dev, ta_t, PIN), FIDO_OK);
 	CHECK_EQ(enumerate(ta), 1);
 	CHECK_EQ(fido_bio_dev_enroll_remove(dev, ta_t, PIN), FIDO_ERR_INVALID_OPTION);
@@ -529,6 +585,34 @@ int main(int argc, char **argv)
 	CHECK_EQ(enumerate(ta), 1);
 	fido_bio_enroll_free(&e);
 	fido_bio_template_free(&tx);
+
+	/* Five fingers fill the token: a sixth enrolment is refused. */
+	{
+		const plan_t *others[6] = {&pb};
+		size_t n = 1;
+		static plan_t extra[4];
+		int from = 101;
+		for (int k = 0; k < 4; k++) {
+			int fx = enrol_any(from, others, n);
+			CHECK(fx != 0);
+			if (fx == 0)
+				break;
+			/* later fingers must not match this one either */
+			make_plan(fx, &extra[k]);
+			extra[k].f = fx;
+			others[n++] = &extra[k];
+			from = fx + 1;
+		}
+		CHECK_EQ(enumerate(ta), 5);
+		fido_bio_template_t *t6 = fido_bio_template_new();
+		fido_bio_enroll_t *e6 = fido_bio_enroll_new();
+		CHECK_EQ(finger(pa.f, pa.enrol[0]), 0);
+		CHECK_EQ(fido_bio_dev_enroll_begin(dev, t6, e6, 10000, PIN), FIDO_ERR_FP_DATABASE_FULL);
+		fido_bio_enroll_free(&e6);
+		fido_bio_template_free(&t6);
+		/* the five still verify: the second finger's impression passes */
+		genuine_uv(&pb, c, NULL, NULL);
+	}
 
 	/* Raw requests: what libfido2 does not show us, and the MAC rules. */
 	bio_client_t *bc = calloc(1, sizeof(*bc));
