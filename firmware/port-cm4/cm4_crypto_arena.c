@@ -67,7 +67,8 @@ int cm4_rng_mbedtls(void *ctx, unsigned char *buf, size_t len)
 	return cm4_rng_fill(buf, len) == 0 ? 0 : -0x003C;
 }
 
-extern uint32_t cm4_bss_end, cm4_stack_top;
+extern uint32_t cm4_stack_top;
+extern uint32_t *cm4_stack_limit; /* above the MPU guard (startup.c) */
 #define STACK_PAINT 0xA5C3E1F7u
 
 void cm4_stack_paint(void)
@@ -75,14 +76,14 @@ void cm4_stack_paint(void)
 	uintptr_t sp;
 	__asm__ volatile("mov %0, sp" : "=r"(sp));
 	/* Leave 64 bytes below our own frame untouched. */
-	volatile uint32_t *p = &cm4_bss_end;
+	volatile uint32_t *p = cm4_stack_limit;
 	while ((uintptr_t)p < sp - 64u)
 		*p++ = STACK_PAINT;
 }
 
 size_t cm4_stack_peak(void)
 {
-	const uint32_t *p = &cm4_bss_end;
+	const uint32_t *p = cm4_stack_limit;
 	while (p < &cm4_stack_top && *p == STACK_PAINT)
 		p++;
 	return (size_t)((const uint8_t *)&cm4_stack_top - (const uint8_t *)p);

@@ -15,6 +15,17 @@ import sys
 
 FLASH = 192 * 1024
 RAM = 64 * 1024
+GUARD = 2048  # startup.c: the MPU guard between .bss and the stack
+
+
+def usable_stack(elf):
+    """Bytes between the MPU guard's top and the top of RAM."""
+    out = subprocess.run(['arm-none-eabi-nm', elf], check=True,
+                         capture_output=True, text=True).stdout
+    sym = {f[2]: int(f[0], 16) for f in (l.split() for l in out.splitlines())
+           if len(f) == 3}
+    guard = (sym['cm4_bss_end'] + GUARD - 1) // GUARD * GUARD
+    return sym['cm4_stack_top'] - guard - GUARD
 
 
 def main():
@@ -33,9 +44,10 @@ def main():
         text, data, bss = (int(v) for v in out.splitlines()[1].split()[:3])
         print(f'figure: cm4 {name} flash_bytes {text + data} of {FLASH} '
               f'({100 * (text + data) / FLASH:.0f}%)')
+        usable = usable_stack(elf)
         print(f'figure: cm4 {name} ram_static_bytes {data + bss} of {RAM} '
-              f'({100 * (data + bss) / RAM:.0f}%, the stack has the rest: '
-              f'{RAM - data - bss})')
+              f'({100 * (data + bss) / RAM:.0f}%); stack above the MPU guard: '
+              f'{usable} bytes')
         with open(elf + '.map', encoding='utf-8', errors='replace') as f:
             linked = f.read()
         linked = linked[linked.find('Linker script and memory map'):]
@@ -51,6 +63,10 @@ def main():
                            capture_output=True, text=True)
         for line in r.stdout.splitlines():
             print(line.replace('figure: ', f'figure: cm4 {name} ', 1))
+            m = re.match(r'figure: stack_worst_case_bytes (\d+)', line)
+            if m and int(m.group(1)) > usable:
+                print(f'cm4 {name}: worst-case stack exceeds the {usable} usable bytes')
+                rc = 1
         rc = rc or r.returncode
     return rc
 

@@ -4,7 +4,8 @@
  * Exits 0 when the timer advances and float arithmetic works; with the
  * argument "echo" it also echoes one 64-byte report on the HID UART; with
  * "calibrate" (run under -icount shift=0) it checks that one timer tick is
- * 40 instructions.
+ * 40 instructions; with "overflow" it recurses until the MPU stack guard
+ * faults (the test expects exit 99).
  */
 #include <string.h>
 
@@ -14,6 +15,16 @@
 int main(void);
 
 static volatile float fpu_probe = 1.5f;
+
+/* Recursion with a frame the compiler cannot drop. */
+static uint32_t deep(uint32_t n)
+{
+	volatile uint8_t frame[256];
+	frame[n & 0xFFu] = (uint8_t)n;
+	if (n > 100000u)
+		return frame[0];
+	return deep(n + 1u) + frame[n & 0xFFu];
+}
 
 int main(void)
 {
@@ -54,6 +65,14 @@ int main(void)
 			cm4_semihost_puts("FAIL: 40 instructions per tick does not hold\n");
 			fails++;
 		}
+	}
+	if (have_cmd && strstr(cmd, "overflow") != NULL) {
+		/* Runs into the MPU guard below the stack: must end in the fault
+		 * handler (exit 99), never return. */
+		cm4_semihost_puts("overflowing the stack\n");
+		(void)deep(0);
+		cm4_semihost_puts("FAIL: the stack guard did not fault\n");
+		fails++;
 	}
 	if (have_cmd && strstr(cmd, "echo") != NULL) {
 		uint8_t rep[64];
