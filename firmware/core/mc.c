@@ -122,6 +122,7 @@ static int parse(const uint8_t *req, size_t n, mc_req_t *q)
 {
 	cbor_r_t r = {req, n};
 	size_t pairs;
+	uint64_t prev = 0;
 	memset(q, 0, sizeof(*q));
 	q->c.up = true;
 	int rc = cbor_get_map(&r, &pairs);
@@ -129,6 +130,12 @@ static int parse(const uint8_t *req, size_t n, mc_req_t *q)
 		uint64_t k;
 		if ((rc = cbor_get_uint(&r, &k)) != CTAP2_OK)
 			break;
+		/* canonical requests: keys ascending, no duplicates */
+		if (i > 0 && k <= prev) {
+			rc = CTAP2_ERR_INVALID_CBOR;
+			break;
+		}
+		prev = k;
 		switch (k) {
 		case 1:
 			rc = cbor_get_bytes(&r, &q->c.cdh, &q->c.cdh_len);

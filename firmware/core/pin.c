@@ -189,6 +189,7 @@ static int parse(const uint8_t *req, size_t n, pin_req_t *q)
 {
 	cbor_r_t r = {req, n};
 	size_t pairs;
+	uint64_t prev = 0;
 	memset(q, 0, sizeof(*q));
 	int rc = cbor_get_map(&r, &pairs);
 	if (rc != CTAP2_OK)
@@ -198,6 +199,10 @@ static int parse(const uint8_t *req, size_t n, pin_req_t *q)
 		cbor_r_t item;
 		if ((rc = cbor_get_uint(&r, &k)) != CTAP2_OK)
 			return rc;
+		/* canonical requests: keys ascending, no duplicates */
+		if (i > 0 && k <= prev)
+			return CTAP2_ERR_INVALID_CBOR;
+		prev = k;
 		switch (k) {
 		case 1:
 			rc = cbor_get_uint(&r, &q->proto);

@@ -255,6 +255,8 @@ static void test_bad_cbor(amana_ctaphid_t *h)
 	static const uint8_t indefinite[] = {0xBF, 0x01, 0x02, 0xFF};
 	static const uint8_t pin_bad_sub[] = {0xA2, 0x01, 0x02, 0x02, 0x18, 0x99};
 	static const uint8_t trailing[] = {0xA1, 0x02, 0x01, 0x00};
+	static const uint8_t dup_key[] = {0xA3, 0x01, 0x02, 0x02, 0x01, 0x02, 0x01};
+	static const uint8_t unsorted[] = {0xA2, 0x02, 0x01, 0x01, 0x02};
 	static const uint8_t float_val[] = {0xA1, 0x01, 0xFA, 0, 0, 0, 0};
 	static const uint8_t huge_len[] = {0xA1, 0x04, 0x5B, 0xFF, 0xFF, 0xFF, 0xFF,
 	    0xFF, 0xFF, 0xFF, 0xFF};
@@ -274,6 +276,8 @@ static void test_bad_cbor(amana_ctaphid_t *h)
 	CHECK_EQ(cbor_status(h, 0x06, pin_bad_sub, sizeof(pin_bad_sub)), 0x3E);
 	CHECK_EQ(cbor_status(h, 0x06, trailing, sizeof(trailing)), 0x12);
 	CHECK_EQ(cbor_status(h, 0x06, float_val, sizeof(float_val)), 0x12);
+	CHECK_EQ(cbor_status(h, 0x06, dup_key, sizeof(dup_key)), 0x12);
+	CHECK_EQ(cbor_status(h, 0x06, unsorted, sizeof(unsorted)), 0x12);
 	CHECK_EQ(cbor_status(h, 0x06, huge_len, sizeof(huge_len)), 0x12);
 	CHECK_EQ(cbor_status(h, 0x01, mc_eddsa, sizeof(mc_eddsa)), 0x26);
 	CHECK_EQ(cbor_status(h, 0x04, empty_map, sizeof(empty_map)), 0x03);
