@@ -3,8 +3,8 @@
 // The transform [a -b tx; b a ty] minimising the squared distance of the
 // five points to the template has a closed form (centre both point sets;
 // a = sum(p.q) / sum|p|^2, b = sum(p x q) / sum|p|^2): no SVD, no
-// reflection, and the same answer as cv::estimateAffinePartial2D without
-// its RANSAC randomness.
+// reflection, and no random sampling (cv::estimateAffinePartial2D runs
+// RANSAC, which five points do not need and determinism does not want).
 #include <opencv2/imgproc.hpp>
 
 #include <cmath>
