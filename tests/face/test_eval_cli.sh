@@ -44,4 +44,7 @@ echo "$json" | grep -q '"images":9,' || { echo "FAIL: images != 9: $json"; fail=
 echo "$json" | grep -q '"genuine":9,"impostor":27,' || { echo "FAIL: pair counts: $json"; fail=1; }
 [ "$(wc -l < "$tmp/s.txt")" -eq 36 ] || { echo "FAIL: score file has $(wc -l < "$tmp/s.txt") lines"; fail=1; }
 head -c 4 "$tmp/d.svg" | grep -q "<svg" || { echo "FAIL: DET is not SVG"; fail=1; }
+# Same images, another process: the same scores to the last digit.
+expect 0 "second run" "$ev" face "$orl" --subjects 3 --per-subject 3 --scores "$tmp/s2.txt"
+cmp -s "$tmp/s.txt" "$tmp/s2.txt" || { echo "FAIL: scores differ between runs"; fail=1; }
 exit $fail
