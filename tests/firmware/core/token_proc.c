@@ -16,12 +16,15 @@
 static int connect_unix(const char *path)
 {
 	struct sockaddr_un a;
+	size_t n = strlen(path);
+	if (n >= sizeof(a.sun_path))
+		return -1;
 	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
 	if (fd < 0)
 		return -1;
 	memset(&a, 0, sizeof(a));
 	a.sun_family = AF_UNIX;
-	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+	memcpy(a.sun_path, path, n + 1);
 	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
 		close(fd);
 		return -1;
