@@ -216,6 +216,8 @@ static int capture_finger(const char *path, uint8_t *out, size_t cap,
 	int q = 0;
 	rc = amana_fp_extract(img.px, img.w, img.h, img.dpi, t, &q);
 	free(img.px);
+	if (rc == AMANA_OK && t->count == 0)
+		rc = AMANA_ERR_SENSOR_QUALITY; /* no ridge at all: nothing touched */
 	if (rc == AMANA_OK)
 		rc = amana_fp_template_pack(t, out, cap, len);
 	free(t);
