@@ -21,6 +21,11 @@ struct amana_status_cache {
 	char *dir; /* NULL: memory only */
 	size_t n;
 	amana_status_list_t *lists[CACHE_MAX_LISTS];
+	/* The key each list was last verified with: a check with the same
+	 * key skips the signature (the dominant cost of a status check).
+	 * Lists read from disk start unverified. */
+	bool verified[CACHE_MAX_LISTS];
+	amana_cose_key_t verified_key[CACHE_MAX_LISTS];
 };
 
 void amana_status_policy_default(amana_status_policy_t *p)
@@ -198,12 +203,11 @@ int amana_status_cache_put(amana_status_cache_t *c, const uint8_t *tok, size_t l
 	}
 	if (c->dir != NULL && (rc = cache_write(c, l)) != AMANA_OK)
 		goto out;
-	if (old != NULL) {
-		amana_status_list_free(old);
-		*old = l;
-	} else {
-		c->lists[c->n++] = l;
-	}
+	size_t slot = old != NULL ? (size_t)(old - c->lists) : c->n++;
+	amana_status_list_free(&c->lists[slot]);
+	c->lists[slot] = l;
+	c->verified[slot] = true;
+	c->verified_key[slot] = *key;
 	l = NULL;
 out:
 	amana_status_list_free(&l);
@@ -236,13 +240,21 @@ int amana_status_cache_check(const amana_status_cache_t *c, const char *uri,
 	if (c == NULL || uri == NULL || key == NULL || p == NULL || r == NULL)
 		return AMANA_ERR_ARG;
 	memset(r, 0, sizeof(*r));
-	amana_status_list_t **lp = cache_find((amana_status_cache_t *)(uintptr_t)c, uri);
+	/* The memo of verified keys is the only state a check changes. */
+	amana_status_cache_t *m = (amana_status_cache_t *)(uintptr_t)c;
+	amana_status_list_t **lp = cache_find(m, uri);
 	if (lp == NULL)
 		return AMANA_ERR_STATUS_NONE;
 	const amana_status_list_t *l = *lp;
-	int rc = amana_status_list_verify(l, key);
-	if (rc != AMANA_OK)
-		return rc;
+	size_t slot = (size_t)(lp - m->lists);
+	int rc = AMANA_OK;
+	if (!m->verified[slot] || !amana_cose_key_eq(&m->verified_key[slot], key)) {
+		m->verified[slot] = false;
+		if ((rc = amana_status_list_verify(l, key)) != AMANA_OK)
+			return rc;
+		m->verified[slot] = true;
+		m->verified_key[slot] = *key;
+	}
 	r->iat = amana_status_list_iat(l);
 	r->exp = amana_status_list_exp(l);
 	r->expired = now > r->exp && now - r->exp > p->grace;

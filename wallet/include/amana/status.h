@@ -175,9 +175,11 @@ void amana_status_cache_free(amana_status_cache_t **c);
 int amana_status_cache_put(amana_status_cache_t *c, const uint8_t *tok,
     size_t len, const amana_cose_key_t *key, uint64_t now,
     const amana_status_policy_t *p) AMANA_WUR;
-/* The status of {uri, idx} at time now. The cached token is verified again
- * with key (the key the credential's issuer signs with), so a cache file
- * swapped on disk is caught. Returns AMANA_OK for a valid entry (with
+/* The status of {uri, idx} at time now. The cached token is verified with
+ * key (the key the credential's issuer signs with) unless it already was
+ * with that same key (in memory: a list read from disk is verified at its
+ * first check, so a cache file swapped on disk is caught). Not for two
+ * threads at once (the verified-key memo is updated). Returns AMANA_OK for a valid entry (with
  * r->expired set under the WARN policy), else AMANA_ERR_STATUS_REVOKED,
  * _SUSPENDED, _EXPIRED, _NONE, _INDEX or _SIG; r is filled whenever a
  * list was found. */
