@@ -2,8 +2,10 @@
  * through the real libfido2 API: enrol a credential with hmac-secret, open
  * the vault with the token and its PIN (clientPIN UV), refuse a wrong PIN,
  * another token, and a token slot removed; time the unlock end to end.
- * argv[1]: the amana-token program. */
+ * argv[1]: the amana-token program; argv[2] (optional): amana, whose
+ * `vault unlock --token` is run too. */
 #define _GNU_SOURCE
+#include <sys/wait.h>
 #include <time.h>
 
 #include <fido.h>
@@ -78,6 +80,18 @@ int main(int argc, char **argv)
 	}
 	printf("unlock through the token simulator (PIN UV, hmac-secret, libfido2): best %.1f ms, worst %.1f ms\n",
 	    best * 1e3, worst * 1e3);
+
+	/* the CLI's token path: amana vault unlock --token SOCK --pin-fd 3 */
+	if (argc >= 3) {
+		char cmd[8192];
+		snprintf(cmd, sizeof(cmd), "echo 2468 | '%s' vault unlock '%s' --token '%s' --pin-fd 0 >/dev/null",
+		    argv[2], dir, tok.sock);
+		CHECK_EQ(system(cmd), 0);
+		snprintf(cmd, sizeof(cmd), "echo 1111 | '%s' vault list '%s' --token '%s' --pin-fd 0 2>/dev/null",
+		    argv[2], dir, tok.sock);
+		int st = system(cmd);
+		CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 1); /* refused: a check failed */
+	}
 
 	/* a wrong PIN is refused by the token; the vault is not opened */
 	CHECK_EQ(amana_vault_token_open(dir, tok.sock, "1357", &v), AMANA_ERR_DENIED);
