@@ -155,7 +155,8 @@ static void one_op(uint8_t h, uint8_t sub, const uint8_t *prm, size_t plen)
 		uint8_t mac[32];
 		msg[0] = modality;
 		msg[1] = sub;
-		memcpy(msg + 2, prm, plen);
+		if (plen > 0)
+			memcpy(msg + 2, prm, plen);
 		mbedtls_md_hmac(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256),
 		    token.pin.puat, sizeof(token.pin.puat), msg, 2 + plen, mac);
 		put_head(req, &n, 0, 4);

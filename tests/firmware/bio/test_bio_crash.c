@@ -179,7 +179,8 @@ static int bio(uint8_t modality, uint8_t sub, const uint8_t *prm, size_t plen,
 	}
 	msg[0] = modality;
 	msg[1] = sub;
-	memcpy(msg + 2, prm, plen);
+	if (plen > 0)
+		memcpy(msg + 2, prm, plen);
 	mbedtls_md_hmac(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), tok.pin.puat,
 	    sizeof(tok.pin.puat), msg, 2 + plen, mac);
 	req[n++] = 0x04;
