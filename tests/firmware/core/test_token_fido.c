@@ -91,6 +91,19 @@ static void test_make_and_assert(fido_dev_t *dev)
 	fido_assert_free(&a);
 	fido_assert_free(&b);
 
+	/* A silent assertion (up=false): signed, without the UP flag. */
+	fido_assert_t *q = fido_assert_new();
+	uint8_t qh[32];
+	memset(qh, 9, sizeof(qh));
+	fido_assert_set_clientdata_hash(q, qh, sizeof(qh));
+	fido_assert_set_rp(q, TEST_RP);
+	fido_assert_allow_cred(q, fido_cred_id_ptr(c), fido_cred_id_len(c));
+	fido_assert_set_up(q, FIDO_OPT_FALSE);
+	CHECK_EQ(fido_dev_get_assert(dev, q, NULL), FIDO_OK);
+	CHECK_EQ(fido_assert_flags(q, 0) & 0x01, 0);
+	CHECK_EQ(tf_verify(q, 0, c), FIDO_OK);
+	fido_assert_free(&q);
+
 	/* A credential id from another RP, or altered, is not ours. */
 	fido_assert_t *x = fido_assert_new();
 	uint8_t cdh[32] = {1};

@@ -64,6 +64,10 @@ int main(void)
 	uint8_t init[64] = {0xFF, 0xFF, 0xFF, 0xFF, 0x86, 0, 8, 1, 2, 3, 4, 5, 6, 7, 8};
 	token_hid_report_in(&tok, init);
 
+	CHECK_EQ(ctap((const uint8_t *)"\x0B", 1), 0); /* authenticatorSelection */
+	port.presence = false;
+	CHECK_EQ(ctap((const uint8_t *)"\x0B", 1), 0x2F); /* no touch */
+	port.presence = true;
 	CHECK_EQ(ctap((const uint8_t *)"\x04", 1), 0);
 	CHECK(contains("clientPin"));
 	CHECK(!contains("bioEnroll"));
