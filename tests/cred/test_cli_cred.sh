@@ -90,6 +90,40 @@ ok "$ISSUER" trust-key -o "$T/other.key"
 rc_is 1 "$VERIFY" check "$T/resp.cbor" --request "$T/req.cbor" --trust "$T/trust.cbor" --trust-key "$T/other.key.pub"
 has "trust list signature invalid"
 
+# identity and right to work in one request: two documents, one response
+cat >"$T/ent" <<'CLAIMS'
+family_name = Rahman
+given_name = Nusrat
+id_document_number = EB0123456
+right_to_work = true
+permit_number = WP-2026-004211
+permit_valid_from = 2026-09-01
+permit_valid_until = 2028-08-31
+employer_name = Green Valley Garments
+sector = garments
+work_location = Shah Alam, Selangor
+wage_amount = 180000
+wage_currency = MYR
+wage_period = month
+hours_per_week = 48
+recruitment_fees_paid_by_employer = true
+entitled_services = health care, legal aid, remittance
+CLAIMS
+ENT=org.amana.worker.entitlement.1
+ok "$ISSUER" issue --dir "$T/iss" --doctype $ENT --device-key "$T/dev.pub" --claims "$T/ent" -o "$T/ent.mdoc"
+ok "$AMANA" cred import "$T/ent.mdoc" --wallet "$T/w"
+ok "$AMANA" cred show "$(ls "$T/w/creds" | grep $ENT | sed 's/\.mdoc$//')" --wallet "$T/w"
+has '"health care", "legal aid", "remittance"'
+ok "$VERIFY" request --doctype $ID --element family_name --element given_name \
+	--doctype $ENT --element right_to_work --element employer_name --element permit_valid_until \
+	--retain -o "$T/req3.cbor"
+ok "$AMANA" present "$T/req3.cbor" --wallet "$T/w" --yes -o "$T/resp3.cbor"
+has "they will KEEP it"
+ok "${CHECK[@]}" "$T/resp3.cbor" --request "$T/req3.cbor"
+has "document $ENT"
+has 'employer_name = "Green Valley Garments"'
+has 'right_to_work = true'
+
 # ISO 18013-5 Annex D: inspected (no trust anchor, deviceMac): not accepted,
 # but the ES256 signature and every digest check
 if [ -n "${AMANA_DATA:-}" ] && [ -e "$AMANA_DATA/iso18013-5/annexd-device-response.cbor" ]; then

@@ -29,32 +29,9 @@ struct amana_request {
 	req_doc_t docs[AMANA_REQUEST_MAX_DOCS];
 };
 
-int amana_request_create(const amana_request_params_t *p, uint8_t **out, size_t *len)
+/* One docRequest: {"itemsRequest": #6.24(bstr ItemsRequest)}. */
+static void put_doc_request(amana_cbor_enc_t *e, const amana_request_params_t *p)
 {
-	if (p == NULL || p->doctype == NULL || p->verifier == NULL ||
-	    p->nelems == 0 || p->nelems > AMANA_MDOC_MAX_ELEMENTS || out == NULL)
-		return AMANA_ERR_ARG;
-	uint8_t nonce[32], rpk[crypto_box_PUBLICKEYBYTES], rsk[crypto_box_SECRETKEYBYTES];
-	randombytes_buf(nonce, sizeof(nonce));
-	crypto_box_keypair(rpk, rsk);
-	sodium_memzero(rsk, sizeof(rsk));
-	amana_cose_key_t rk = {AMANA_COSE_KTY_OKP, AMANA_COSE_CRV_X25519, {0}, {0}};
-	memcpy(rk.x, rpk, 32);
-
-	amana_cbor_enc_t *e = NULL;
-	if (amana_cbor_enc_new(&e) != AMANA_OK)
-		return AMANA_ERR_NOMEM;
-	amana_cbor_map_begin(e);
-	amana_cbor_put_tstr(e, "version");
-	amana_cbor_put_tstr(e, "1.0");
-	amana_cbor_put_tstr(e, "verifier");
-	amana_cbor_put_tstr(e, p->verifier);
-	amana_cbor_put_tstr(e, "nonce");
-	amana_cbor_put_bstr(e, nonce, sizeof(nonce));
-	amana_cbor_put_tstr(e, "readerKey");
-	amana_cose_key_put(e, &rk);
-	amana_cbor_put_tstr(e, "docRequests");
-	amana_cbor_array_begin(e);
 	amana_cbor_map_begin(e);
 	amana_cbor_put_tstr(e, "itemsRequest");
 	amana_cbor_put_tag(e, 24);
@@ -84,6 +61,46 @@ int amana_request_create(const amana_request_params_t *p, uint8_t **out, size_t 
 	amana_cbor_map_end(e);
 	amana_cbor_bstr_end(e);
 	amana_cbor_map_end(e);
+}
+
+int amana_request_create(const amana_request_params_t *p, uint8_t **out, size_t *len)
+{
+	return amana_request_create_n(p, 1, out, len);
+}
+
+int amana_request_create_n(const amana_request_params_t *p, size_t n,
+    uint8_t **out, size_t *len)
+{
+	if (p == NULL || n == 0 || n > AMANA_REQUEST_MAX_DOCS || p->verifier == NULL ||
+	    out == NULL || len == NULL)
+		return AMANA_ERR_ARG;
+	for (size_t d = 0; d < n; d++)
+		if (p[d].doctype == NULL || p[d].nelems == 0 ||
+		    p[d].nelems > AMANA_MDOC_MAX_ELEMENTS)
+			return AMANA_ERR_ARG;
+	uint8_t nonce[32], rpk[crypto_box_PUBLICKEYBYTES], rsk[crypto_box_SECRETKEYBYTES];
+	randombytes_buf(nonce, sizeof(nonce));
+	crypto_box_keypair(rpk, rsk);
+	sodium_memzero(rsk, sizeof(rsk));
+	amana_cose_key_t rk = {AMANA_COSE_KTY_OKP, AMANA_COSE_CRV_X25519, {0}, {0}};
+	memcpy(rk.x, rpk, 32);
+
+	amana_cbor_enc_t *e = NULL;
+	if (amana_cbor_enc_new(&e) != AMANA_OK)
+		return AMANA_ERR_NOMEM;
+	amana_cbor_map_begin(e);
+	amana_cbor_put_tstr(e, "version");
+	amana_cbor_put_tstr(e, "1.0");
+	amana_cbor_put_tstr(e, "verifier");
+	amana_cbor_put_tstr(e, p->verifier);
+	amana_cbor_put_tstr(e, "nonce");
+	amana_cbor_put_bstr(e, nonce, sizeof(nonce));
+	amana_cbor_put_tstr(e, "readerKey");
+	amana_cose_key_put(e, &rk);
+	amana_cbor_put_tstr(e, "docRequests");
+	amana_cbor_array_begin(e);
+	for (size_t d = 0; d < n; d++)
+		put_doc_request(e, &p[d]);
 	amana_cbor_array_end(e);
 	amana_cbor_map_end(e);
 	int r = amana_cbor_enc_copy(e, out, len);

@@ -134,9 +134,13 @@ typedef struct amana_request_params {
 
 /* Makes a request with a fresh 32-byte nonce and a fresh X25519 reader
  * key (the secret half is wiped: file and QR transport need no session
- * encryption; the key binds the transcript). One document per request. */
+ * encryption; the key binds the transcript), for one document. */
 int amana_request_create(const amana_request_params_t *p, uint8_t **out,
     size_t *len);
+/* The same for n (1..AMANA_REQUEST_MAX_DOCS) documents, one per p[i] (the
+ * verifier name is p[0]'s). */
+int amana_request_create_n(const amana_request_params_t *p, size_t n,
+    uint8_t **out, size_t *len);
 /* Parses (and copies) a request; every field is checked (fuzz target). */
 int amana_request_parse(const uint8_t *buf, size_t len,
     amana_request_t **out) AMANA_WUR;
