@@ -298,6 +298,34 @@ static void test_dates(void)
 	CHECK_EQ(amana_mdoc_time_parse("2020-10-01T25:30:02Z", 20, &t), AMANA_ERR_MDOC_DATE);
 }
 
+static void test_schema_files(void)
+{
+	amana_schema_t s;
+	static const char good[] = "doctype a.b.1\nnamespace a.b.1\n# note\n"
+	    "element x tstr required The X\r\nelement y tstr-list optional\n";
+	CHECK_EQ(amana_schema_parse(good, strlen(good), &s), AMANA_OK);
+	CHECK_EQ(s.nelems, 2);
+	CHECK(strcmp(s.elems[0].label, "The X") == 0);
+	CHECK(s.elems[1].type == AMANA_ELEM_TSTR_LIST && !s.elems[1].required);
+	CHECK_EQ(s.validity_days, 365);
+	static const char *const bad[] = {
+		"namespace a\nelement x tstr required\n",            /* no doctype */
+		"doctype a\nnamespace a\n",                           /* no element */
+		"doctype a\nnamespace a\nelement x float required\n", /* type */
+		"doctype a\nnamespace a\nelement x tstr maybe\n",
+		"doctype a\nnamespace a\nelement x tstr required\nelement x uint optional\n",
+		"doctype a\nnamespace a\nvalidity_days 0\nelement x tstr required\n",
+		"doctype a\nnamespace a\nfrobnicate\nelement x tstr required\n",
+	};
+	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++)
+		CHECK_EQ(amana_schema_parse(bad[k], strlen(bad[k]), &s), AMANA_ERR_MDOC_SCHEMA);
+	CHECK_EQ(amana_schema_load(NULL, "no.such.type", &s), AMANA_ERR_NOT_FOUND);
+	CHECK_EQ(amana_schema_load(NULL, "../etc/passwd", &s), AMANA_ERR_ARG);
+	CHECK_EQ(fx.identity.nelems, 12);
+	CHECK_EQ(fx.entitlement.nelems, 17);
+	CHECK(strcmp(fx.entitlement.ns, AMANA_DOCTYPE_ENTITLEMENT) == 0);
+}
+
 int main(void)
 {
 	int r = fx_init(&fx);
@@ -306,6 +334,7 @@ int main(void)
 		return 1;
 	}
 	test_dates();
+	test_schema_files();
 	test_issue_and_hold();
 	test_present_verify();
 	test_trust_list();
