@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "cbor.h"
+#include "crypto.h"
 #include "token.h"
 
 /* RNG in the shape mbedTLS wants; ctx is the token_t. */
@@ -26,15 +27,15 @@ void pin_tick(token_t *t, uint32_t now_ms);
 void pin_reset_state(token_t *t);
 /* ECDH with the platform key and derivation of the protocol 2 shared
  * secret (hmac key || aes key); returns a CTAP status. */
-int pin_shared_secret(token_t *t, const uint8_t *cose_key, size_t n,
+TC_MUST_CHECK int pin_shared_secret(token_t *t, const uint8_t *cose_key, size_t n,
     uint8_t shared[64]);
 /* Protocol 2 encrypt (iv || ct, out has 16 + len bytes) / decrypt. */
 int pin_encrypt(token_t *t, const uint8_t shared[64], const uint8_t *in,
     size_t len, uint8_t *out);
-int pin_decrypt(const uint8_t shared[64], const uint8_t *in, size_t len,
+TC_MUST_CHECK int pin_decrypt(const uint8_t shared[64], const uint8_t *in, size_t len,
     uint8_t *out, size_t *out_len);
 /* Protocol 2 verify of a 32-byte HMAC; key is the 32-byte hmac key. */
-bool pin_verify(const uint8_t key[32], const uint8_t *msg, size_t n,
+TC_MUST_CHECK bool pin_verify(const uint8_t key[32], const uint8_t *msg, size_t n,
     const uint8_t *mac, size_t mac_len);
 
 /* Binds the pinUvAuthToken to rpid_hash, or checks that it is bound to it;
@@ -91,7 +92,7 @@ typedef struct cred {
 /* Creates a fresh key and its wrapped id. */
 int cred_create(token_t *t, cred_t *c);
 /* Unwraps an id made by this token for rpid_hash; false if it is not ours. */
-bool cred_unwrap(token_t *t, const uint8_t *id, size_t n,
+TC_MUST_CHECK bool cred_unwrap(token_t *t, const uint8_t *id, size_t n,
     const uint8_t rpid_hash[32], cred_t *c);
 /* Resident credentials: store (replacing the same rp + user id), load. */
 int cred_store_rk(token_t *t, cred_t *c);

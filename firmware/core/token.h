@@ -132,6 +132,9 @@ void token_wipe(token_t *t);
  * msg) for PIN/UV auth protocol proto and that the token holds permission
  * perm. Returns a CTAP status: 0, CTAP2_ERR_PIN_AUTH_INVALID,
  * CTAP1_ERR_INVALID_PARAMETER (protocol), CTAP2_ERR_PIN_NOT_SET. */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((warn_unused_result))
+#endif
 int token_pin_auth_check(token_t *t, uint8_t perm, uint64_t proto,
     const uint8_t *msg, size_t msg_len, const uint8_t *param, size_t param_len);
 
