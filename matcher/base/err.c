@@ -172,6 +172,9 @@ static const err_row_t err_rows[] = {
 	{AMANA_ERR_SENSOR_QUALITY, C, "no usable finger or face in the image"},
 
 	/* journeys, registry (-700 .. -799) */
+	{AMANA_ERR_REGISTRY_DB, S, "the issuer registry database failed"},
+	{AMANA_ERR_REGISTRY_FIELD, U, "registry field too long or not plain text"},
+	{AMANA_ERR_REGISTRY_STATE, C, "that issuance is already revoked"},
 };
 
 #undef C

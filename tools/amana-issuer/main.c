@@ -350,6 +350,8 @@ static int cmd_trust_list(int argc, char **argv)
 
 int cmd_status(int argc, char **argv); /* status.c */
 extern const char usage_status[];
+int cmd_registry(int argc, char **argv); /* registry.c (issue 8) */
+extern const char usage_registry[];
 
 static const cli_cmd_t commands[] = {
 	{"init", cmd_init, "create the authority root and a document signer",
@@ -375,6 +377,7 @@ static const cli_cmd_t commands[] = {
 	    "         [--now TIME] -o OUT\n\n"
 	    "Verifiers load OUT with 'amana-verify check --trust OUT --trust-key PUB'.\n"},
 	{"status", cmd_status, "keep and publish status lists (revocation)", usage_status},
+	{"registry", cmd_registry, "who was issued what, when; revoke by case", usage_registry},
 };
 
 int main(int argc, char **argv)

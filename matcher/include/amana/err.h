@@ -186,6 +186,9 @@ typedef enum amana_err {
 	AMANA_ERR_SENSOR_QUALITY = -656,  /* sensor found no usable finger/face */
 
 	/* journeys, registry (-700 .. -799) */
+	AMANA_ERR_REGISTRY_DB = -700,     /* the issuer registry database failed */
+	AMANA_ERR_REGISTRY_FIELD = -701,  /* a registry field is too long or not text */
+	AMANA_ERR_REGISTRY_STATE = -702,  /* the issuance is already revoked */
 
 	AMANA_ERR_MIN_ = -800
 } amana_err_t;
