@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -70,6 +71,8 @@ int cm4_qemu_restart(cm4_qemu_t *q, const char *elf, const char *extra, int icou
 	if (q->pid < 0)
 		return -1;
 	if (q->pid == 0) {
+		/* QEMU must not outlive a test killed by its timeout. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		int fd = open(q->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 		if (fd >= 0) {
 			dup2(fd, 1);
@@ -130,6 +133,23 @@ void cm4_qemu_stop(cm4_qemu_t *q)
 		unlink(q->log);
 		rmdir(q->dir);
 	}
+}
+
+int cm4_qemu_connect_hid(const cm4_qemu_t *q)
+{
+	return unix_connect(q->hid);
+}
+
+int cm4_qemu_alive(cm4_qemu_t *q)
+{
+	int st = 0;
+	if (q->pid <= 0)
+		return 0;
+	if (waitpid(q->pid, &st, WNOHANG) == q->pid) {
+		q->pid = 0;
+		return 0;
+	}
+	return 1;
 }
 
 int cm4_qemu_sensor_send(cm4_qemu_t *q, uint8_t modality, const uint8_t *tmpl,

@@ -37,6 +37,13 @@ void cm4_qemu_poweroff(cm4_qemu_t *q);
 /* Stops QEMU and removes the temporary directory. */
 void cm4_qemu_stop(cm4_qemu_t *q);
 
+/* A raw connection to the HID socket (the caller closes it), or -1. QEMU
+ * serves one client at a time. */
+int cm4_qemu_connect_hid(const cm4_qemu_t *q);
+
+/* 1 while QEMU runs; 0 once it has exited (a fault exits 99). */
+int cm4_qemu_alive(cm4_qemu_t *q);
+
 /* Sends a probe template on the sensor UART (modality 1 finger, 2 face). */
 int cm4_qemu_sensor_send(cm4_qemu_t *q, uint8_t modality, const uint8_t *tmpl,
     size_t len);
