@@ -5,7 +5,10 @@
  * several codes in one picture, scaled, rotated and noisy, still scan. */
 #include <math.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <unistd.h>
+
+#include <jpeglib.h>
 
 #include "amana/err.h"
 #include "amana/qr.h"
@@ -162,6 +165,31 @@ static void multi_part(void)
  * come from a fixed seed so that the test is reproducible. */
 static uint8_t photo_noise[1 << 16];
 
+/* Writes a grey image as a JPEG of the given quality (a phone photo). */
+static void write_jpeg(const char *path, const uint8_t *img, unsigned w, unsigned h, int quality)
+{
+	struct jpeg_compress_struct ci;
+	struct jpeg_error_mgr jerr;
+	FILE *f = fopen(path, "wb");
+	ci.err = jpeg_std_error(&jerr);
+	jpeg_create_compress(&ci);
+	jpeg_stdio_dest(&ci, f);
+	ci.image_width = w;
+	ci.image_height = h;
+	ci.input_components = 1;
+	ci.in_color_space = JCS_GRAYSCALE;
+	jpeg_set_defaults(&ci);
+	jpeg_set_quality(&ci, quality, TRUE);
+	jpeg_start_compress(&ci, TRUE);
+	while (ci.next_scanline < h) {
+		JSAMPROW row = (JSAMPROW)(uintptr_t)(img + (size_t)ci.next_scanline * w);
+		jpeg_write_scanlines(&ci, &row, 1);
+	}
+	jpeg_finish_compress(&ci);
+	jpeg_destroy_compress(&ci);
+	fclose(f);
+}
+
 static bool photo_dark(const amana_qr_set_t *s, size_t n, int cell, double ux, double uy)
 {
 	int mx = (int)floor(ux), my = (int)floor(uy);
@@ -215,6 +243,28 @@ static void photo(void)
 	CHECK_EQ(found, n);
 	CHECK_EQ(finish_rc(a, p, len), AMANA_OK);
 	amana_qr_asm_free(&a);
+
+	/* The same picture as a JPEG at quality 75, read from the file. */
+	char jpg[128];
+	snprintf(jpg, sizeof(jpg), "%s/photo.jpg", tmpdir);
+	write_jpeg(jpg, img, w, h, 75);
+	CHECK_EQ(amana_qr_asm_new(&a), AMANA_OK);
+	CHECK_EQ(amana_qr_scan_file(jpg, a, &found), AMANA_OK);
+	CHECK_EQ(found, n);
+	CHECK_EQ(finish_rc(a, p, len), AMANA_OK);
+	amana_qr_asm_free(&a);
+	/* Cut short: libjpeg pads the missing rows (a truncated photo may
+	 * still hold a readable code), so here no code is found; cut inside
+	 * the header, the image is unreadable. Never a crash. */
+	CHECK_EQ(truncate(jpg, 600), 0);
+	CHECK_EQ(amana_qr_asm_new(&a), AMANA_OK);
+	CHECK_EQ(amana_qr_scan_file(jpg, a, &found), AMANA_ERR_QR_NONE);
+	amana_qr_asm_free(&a);
+	CHECK_EQ(truncate(jpg, 40), 0);
+	CHECK_EQ(amana_qr_asm_new(&a), AMANA_OK);
+	CHECK_EQ(amana_qr_scan_file(jpg, a, &found), AMANA_ERR_QR_IMAGE);
+	amana_qr_asm_free(&a);
+	unlink(jpg);
 
 	/* A picture with no code at all. */
 	memset(img, 200, (size_t)w * h);

@@ -1,10 +1,15 @@
 /* scan.c: finding QR codes in a photo or screenshot with zbar. Images are
- * read as 8-bit grey through libpng's simplified API (any PNG colour type
- * or depth) or from a binary PGM, the form most capture tools can write. */
+ * read as 8-bit grey: PNG through libpng's simplified API (any colour type
+ * or depth), JPEG (what phone cameras write) through libjpeg, or a binary
+ * PGM, the form most capture tools can write. */
 #include <png.h>
+#include <setjmp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zbar.h>
+
+#include <jpeglib.h>
 
 #include "amana/err.h"
 #include "qr_internal.h"
@@ -89,6 +94,68 @@ static int scan_read_pgm(FILE *f, uint8_t **gray, unsigned *w, unsigned *h)
 	return AMANA_OK;
 }
 
+/* libjpeg reports fatal errors through error_exit: jump back instead of
+ * its default exit(), and print nothing (a bad file is reported by the
+ * caller as AMANA_ERR_QR_IMAGE). */
+typedef struct scan_jerr {
+	struct jpeg_error_mgr pub;
+	jmp_buf jmp;
+} scan_jerr_t;
+
+static void scan_jpeg_exit(j_common_ptr ci)
+{
+	longjmp(((scan_jerr_t *)(void *)ci->err)->jmp, 1);
+}
+
+static void scan_jpeg_quiet(j_common_ptr ci)
+{
+	(void)ci;
+}
+
+static int scan_read_jpeg(FILE *f, uint8_t **gray, unsigned *w, unsigned *h)
+{
+	struct jpeg_decompress_struct ci;
+	scan_jerr_t jerr;
+	uint8_t *volatile buf = NULL;
+	memset(&ci, 0, sizeof(ci));
+	ci.err = jpeg_std_error(&jerr.pub);
+	jerr.pub.error_exit = scan_jpeg_exit;
+	jerr.pub.output_message = scan_jpeg_quiet;
+	if (setjmp(jerr.jmp)) {
+		jpeg_destroy_decompress(&ci);
+		free(buf);
+		return AMANA_ERR_QR_IMAGE;
+	}
+	jpeg_create_decompress(&ci);
+	jpeg_stdio_src(&ci, f);
+	jpeg_read_header(&ci, TRUE);
+	/* Checked before anything is allocated for the pixels. */
+	if (ci.image_width == 0 || ci.image_height == 0 || ci.image_width > SCAN_MAX_SIDE ||
+	    ci.image_height > SCAN_MAX_SIDE ||
+	    (size_t)ci.image_width * ci.image_height > SCAN_MAX_PIXELS) {
+		jpeg_destroy_decompress(&ci);
+		return AMANA_ERR_LIMIT;
+	}
+	ci.out_color_space = JCS_GRAYSCALE;
+	jpeg_start_decompress(&ci);
+	size_t stride = ci.output_width;
+	buf = malloc(stride * ci.output_height);
+	if (buf == NULL) {
+		jpeg_destroy_decompress(&ci);
+		return AMANA_ERR_NOMEM;
+	}
+	while (ci.output_scanline < ci.output_height) {
+		JSAMPROW row = buf + (size_t)ci.output_scanline * stride;
+		jpeg_read_scanlines(&ci, &row, 1);
+	}
+	*w = ci.output_width;
+	*h = ci.output_height;
+	jpeg_finish_decompress(&ci);
+	jpeg_destroy_decompress(&ci);
+	*gray = buf;
+	return AMANA_OK;
+}
+
 int amana_qr_scan_gray(const uint8_t *gray, unsigned w, unsigned h,
     amana_qr_asm_t *a, size_t *found)
 {
@@ -149,13 +216,18 @@ int amana_qr_scan_file(const char *path, amana_qr_asm_t *a, size_t *found)
 	FILE *f = fopen(path, "rb");
 	if (f == NULL)
 		return AMANA_ERR_IO;
-	uint8_t magic[2] = {0, 0};
-	size_t got = fread(magic, 1, 2, f);
+	uint8_t magic[3] = {0, 0, 0};
+	size_t got = fread(magic, 1, 3, f);
 	uint8_t *gray = NULL;
 	unsigned w = 0, h = 0;
 	int rc;
-	if (got == 2 && magic[0] == 'P' && magic[1] == '5') {
+	if (got == 3 && magic[0] == 'P' && magic[1] == '5') {
+		fseek(f, 2, SEEK_SET);
 		rc = scan_read_pgm(f, &gray, &w, &h);
+		fclose(f);
+	} else if (got == 3 && magic[0] == 0xFF && magic[1] == 0xD8 && magic[2] == 0xFF) {
+		rewind(f);
+		rc = scan_read_jpeg(f, &gray, &w, &h);
 		fclose(f);
 	} else {
 		fclose(f);

@@ -17,7 +17,7 @@
  *      (binary) or as "AM1:" + Base45 (RFC 9285) in alphanumeric mode, for
  *      scanners that only pass text;
  *   4. images: PNG output (libpng), terminal output (Unicode half blocks),
- *      and scanning of PNG/PGM photos or screenshots with zbar.
+ *      and scanning of PNG/JPEG/PGM photos or screenshots with zbar.
  *
  * All functions return AMANA_OK or a negative amana_err (amana/err.h).
  */
@@ -179,7 +179,7 @@ int amana_qr_asm_finish(amana_qr_asm_t *a, uint8_t **payload,
 
 /* ---- scanning images -------------------------------------------------- */
 
-/* Scans a PNG (any colour type, 8/16 bit) or binary PGM image for QR
+/* Scans a PNG (any colour type, 8/16 bit), JPEG or binary PGM image for QR
  * codes and adds every symbol found to a; *found gets how many. A photo
  * or screenshot may hold several codes of one set. AMANA_ERR_QR_IMAGE for
  * an unreadable file, AMANA_ERR_QR_NONE when no code was found. */
