@@ -1,6 +1,6 @@
 /* qr.c: `amana-verify qr scan|encode`: the QR transport by hand
  * (docs/0401-compact-transport.md). scan reads photos or screenshots
- * (PNG or PGM; several codes per picture, parts in any order, over as
+ * (PNG, JPEG or PGM; several codes per picture, parts in any order, over as
  * many pictures as needed) and writes the reassembled payload; encode
  * shows any file (a DeviceResponse, a status list) as QR codes. */
 #include <stdio.h>
@@ -17,8 +17,8 @@ const char usage_qr[] =
     "usage: amana-verify qr scan IMAGE... [--dict FILE]... -o OUT\n"
     "       amana-verify qr encode FILE [--png OUT.png] [--text] [--base45] [--dict FILE]\n"
     "                              [--ecc L|M|Q|H] [--max-version N] [--max-parts N]\n\n"
-    "scan finds amana QR codes in photos or screenshots (PNG, PGM), puts the\n"
-    "parts of a multi-code set together in whatever order they come, checks\n"
+    "scan finds amana QR codes in photos or screenshots (PNG, JPEG, PGM), puts\n"
+    "the parts of a multi-code set together in whatever order they come, checks\n"
     "the set's SHA-256 and writes the payload (e.g. a DeviceResponse for\n"
     "'check'). A missing part or a code from another set is an error that\n"
     "names it. encode compacts FILE (deflate) and draws it as one QR code or\n"
