@@ -207,6 +207,10 @@ static int amana_response(const char *schemas, const char *dir)
 	ip.signed_at = k.now - 60;
 	ip.valid_from = k.now - 60;
 	ip.valid_until = k.now + 365 * 86400;
+	/* With a status list reference in the MSO, as our issuer writes it:
+	 * the other implementation must accept the extra MSO member. */
+	ip.status_uri = "https://issuer.amana.example/status/workers";
+	ip.status_idx = 4242;
 	int out = 3;
 	if ((rc = amana_issuer_issue(&ip, &cb, &cn)) != AMANA_OK) {
 		fail("issue", rc);
