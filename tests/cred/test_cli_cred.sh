@@ -90,6 +90,13 @@ ok "$ISSUER" trust-key -o "$T/other.key"
 rc_is 1 "$VERIFY" check "$T/resp.cbor" --request "$T/req.cbor" --trust "$T/trust.cbor" --trust-key "$T/other.key.pub"
 has "trust list signature invalid"
 
+# paper to phone and back: the request and the response as QR images
+ok "$VERIFY" request --doctype $ID --element family_name --element given_name \
+	--element birth_date --element nationality -o "$T/reqq.cbor" --qr "$T/reqq.png"
+ok "$AMANA" present "$T/reqq.png" --wallet "$T/w" --yes --qr "$T/respq.png"
+ok "${CHECK[@]}" "$T/respq.png" --request "$T/reqq.cbor"
+has "ACCEPTED"
+
 # identity and right to work in one request: two documents, one response
 cat >"$T/ent" <<'CLAIMS'
 family_name = Rahman

@@ -13,6 +13,7 @@
 
 #include "amana/err.h"
 #include "amana/mdoc.h"
+#include "amana/qr.h"
 
 int credio_read(const char *path, size_t max, uint8_t **buf, size_t *len)
 {
@@ -36,6 +37,33 @@ int credio_read(const char *path, size_t max, uint8_t **buf, size_t *len)
 	*buf = b;
 	*len = n;
 	return AMANA_OK;
+}
+
+int credio_read_payload(const char *path, size_t max, uint8_t **buf, size_t *len)
+{
+	int r = credio_read(path, max, buf, len);
+	if (r != AMANA_OK)
+		return r;
+	bool png = *len >= 8 && memcmp(*buf, "\x89PNG\r\n\x1a\n", 8) == 0;
+	bool pgm = *len >= 2 && (*buf)[0] == 'P' && (*buf)[1] == '5';
+	if (!png && !pgm)
+		return AMANA_OK;
+	free(*buf);
+	*buf = NULL;
+	amana_qr_asm_t *a = NULL;
+	size_t found = 0;
+	r = amana_qr_asm_new(&a);
+	if (r == AMANA_OK)
+		r = amana_qr_scan_file(path, a, &found);
+	if (r == AMANA_OK)
+		r = amana_qr_asm_finish(a, buf, len);
+	amana_qr_asm_free(&a);
+	if (r == AMANA_OK && *len > max) {
+		free(*buf);
+		*buf = NULL;
+		r = AMANA_ERR_LIMIT;
+	}
+	return r;
 }
 
 int credio_write(const char *path, const uint8_t *p, size_t n, mode_t mode)

@@ -13,6 +13,9 @@
 
 /* Reads a whole file ("-" = stdin) of at most max bytes (*buf malloc'ed). */
 int credio_read(const char *path, size_t max, uint8_t **buf, size_t *len);
+/* Like credio_read, but a PNG or PGM image is scanned for amana QR codes
+ * (one or several of a set) and the reassembled payload returned. */
+int credio_read_payload(const char *path, size_t max, uint8_t **buf, size_t *len);
 /* Writes atomically (temporary file, fsync, rename); "-" = stdout. */
 int credio_write(const char *path, const uint8_t *p, size_t n, mode_t mode);
 /* A libsodium Ed25519 secret key file (64 raw bytes). */

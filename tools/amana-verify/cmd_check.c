@@ -27,6 +27,7 @@ const char usage_check[] =
     "status lists cached in DIR. --no-trust only inspects a foreign response\n"
     "(e.g. ISO 18013-5 Annex D): it is then never accepted. Without --request\n"
     "the session is not checked and the response is not accepted.\n"
+    "RESP may be a PNG/PGM image of the response's QR code(s).\n"
     "Exit 0 accepted, 1 rejected.\n";
 
 typedef struct check_opts {
@@ -234,7 +235,7 @@ int cmd_check(int argc, char **argv)
 	size_t resp_len, rq_len;
 	static amana_verify_result_t res;
 	int r;
-	if ((r = credio_read(o.resp, CREDIO_MAX_FILE, &resp, &resp_len)) != AMANA_OK) {
+	if ((r = credio_read_payload(o.resp, CREDIO_MAX_FILE, &resp, &resp_len)) != AMANA_OK) {
 		rc = cli_fail(r, "%s", o.resp);
 		goto out;
 	}

@@ -116,7 +116,7 @@ int cmd_present(int argc, char **argv)
 	amana_mdoc_t *creds[CRED_STORE_MAX];
 	char names[CRED_STORE_MAX][64];
 	int rc = CLI_EXIT_OK;
-	int r = credio_read(reqf, CREDIO_MAX_FILE, &rq, &rq_len);
+	int r = credio_read_payload(reqf, CREDIO_MAX_FILE, &rq, &rq_len);
 	if (r == AMANA_OK)
 		r = amana_request_parse(rq, rq_len, &req);
 	if (r != AMANA_OK) {

@@ -31,7 +31,7 @@ static const cli_cmd_t commands[] = {
 	    "                     [--wallet DIR]\n\n"
 	    "Shows who asks for which elements, asks for consent (--yes: given),\n"
 	    "then writes a DeviceResponse with only those elements, signed by this\n"
-	    "device for this request.\n"},
+	    "device for this request. REQUEST may be a PNG/PGM image of its QR code.\n"},
 };
 
 int main(int argc, char **argv)
