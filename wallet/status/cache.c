@@ -163,7 +163,14 @@ static int cache_write(const amana_status_cache_t *c, const amana_status_list_t 
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	if (fd < 0)
 		return AMANA_ERR_IO;
-	bool ok = write(fd, bytes, len) == (ssize_t)len && fsync(fd) == 0;
+	size_t done = 0;
+	while (done < len) {
+		ssize_t w = write(fd, bytes + done, len - done);
+		if (w <= 0)
+			break;
+		done += (size_t)w;
+	}
+	bool ok = done == len && fsync(fd) == 0;
 	ok = close(fd) == 0 && ok;
 	if (!ok || rename(tmp, path) != 0) {
 		unlink(tmp);
