@@ -267,6 +267,22 @@ static void test_trust_list(void)
 		CHECK(strcmp(amana_trust_name(t, 0), names[0]) == 0);
 		CHECK_EQ(amana_trust_expires(t), FX_NOW + 30 * FX_DAY);
 	}
+	/* a list that expires while in use stops vouching for issuers */
+	amana_request_t *req = NULL;
+	uint8_t *resp = NULL;
+	size_t rn;
+	CHECK_EQ(fx_response(&fx, 4, &req, &resp, &rn), AMANA_OK);
+	amana_verifier_t *v = NULL;
+	CHECK_EQ(amana_verifier_new(&v), AMANA_OK);
+	amana_verifier_set_trust(v, t);
+	amana_verifier_set_time(v, FX_NOW);
+	CHECK_EQ(amana_verifier_check(v, req, resp, rn, &res), AMANA_OK);
+	amana_verifier_set_time(v, FX_NOW + 31 * FX_DAY);
+	CHECK_EQ(amana_verifier_check(v, req, resp, rn, &res), AMANA_ERR_TRUST_EXPIRED);
+	expect_fail(AMANA_CHECK_TRUST, AMANA_ERR_TRUST_EXPIRED);
+	amana_verifier_free(&v);
+	amana_request_free(&req);
+	free(resp);
 	amana_trust_free(&t);
 	CHECK_EQ(amana_trust_list_load(list, len, tpk, FX_NOW + 31 * FX_DAY, &t),
 	    AMANA_ERR_TRUST_EXPIRED);

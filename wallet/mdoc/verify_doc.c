@@ -189,7 +189,11 @@ int verify_doc(amana_verifier_t *v, const amana_request_t *req,
 	const verifier_cert_t *signer = NULL;
 	amana_cose_key_t key = {0, 0, {0}, {0}};
 	int64_t cert_nb = INT64_MIN, cert_na = INT64_MAX;
-	r = verifier_signer(v, p.auth.x5chain[0], p.auth.x5chain_len[0], &signer);
+	/* a trust list loaded while valid may have expired since */
+	if (v->trust != NULL && now > amana_trust_expires(v->trust))
+		r = AMANA_ERR_TRUST_EXPIRED;
+	else
+		r = verifier_signer(v, p.auth.x5chain[0], p.auth.x5chain_len[0], &signer);
 	if (r == AMANA_OK && (now < signer->not_before || now > signer->not_after))
 		r = AMANA_ERR_VERIFY_CERT_TIME;
 	if (r == AMANA_OK) {
