@@ -2,11 +2,12 @@
  * elements of a worker identity credential, their compact frames, and
  * the QR codes they need at error correction M (binary and Base45 modes,
  * a single code up to version 40, and sets of codes of version <= 20,
- * which phone cameras read more easily). Prints a table. */
+ * which phone cameras read more easily; and one binary code when the
+ * document-signer certificate is a shared dictionary). Prints a table. */
 #include "amana/qr.h"
 #include "cred_fixture.h"
 
-static void row(const char *label, const uint8_t *resp, size_t len)
+static void row(const char *label, const uint8_t *resp, size_t len, const fx_t *f)
 {
 	amana_qr_opts_t o;
 	amana_qr_opts_default(&o);
@@ -28,8 +29,19 @@ static void row(const char *label, const uint8_t *resp, size_t len)
 			parts20[m] = amana_qr_set_count(s);
 		amana_qr_set_free(&s);
 	}
-	printf("%-13s %8zu %8zu   %7d %7d   %9zu %9zu\n", label, len, frame, ver[0], ver[1],
-	    parts20[0], parts20[1]);
+	/* With the document-signer certificate as extra dictionary. */
+	amana_qr_set_t *s = NULL;
+	int vdict = 0;
+	o.mode = AMANA_QR_BINARY;
+	o.max_version = 40;
+	o.max_parts = 1;
+	o.dict.p = f->ds;
+	o.dict.n = f->ds_len;
+	if (amana_qr_set_new(resp, len, &o, &s) == AMANA_OK)
+		vdict = amana_qr_code_version(amana_qr_set_code(s, 0));
+	amana_qr_set_free(&s);
+	printf("%-13s %8zu %8zu   %7d %7d   %9zu %9zu   %9d\n", label, len, frame, ver[0], ver[1],
+	    parts20[0], parts20[1], vdict);
 }
 
 int main(int argc, char **argv)
@@ -44,8 +56,8 @@ int main(int argc, char **argv)
 	if (fx_issue(&f, "https://issuer.amana.example/status/workers", 1234, &cred, &cn) != AMANA_OK)
 		return 1;
 	printf("credential: %zu bytes (document-signer certificate %zu bytes)\n", cn, f.ds_len);
-	printf("%-13s %8s %8s   %7s %7s   %9s %9s\n", "disclosed", "response", "frame",
-	    "QR v(M)", "b45 v(M)", "codes<=v20", "b45<=v20");
+	printf("%-13s %8s %8s   %7s %7s   %9s %9s   %9s\n", "disclosed", "response", "frame",
+	    "QR v(M)", "b45 v(M)", "codes<=v20", "b45<=v20", "v(M)+cert");
 	size_t ns[3] = {1, 4, FX_NCLAIMS};
 	for (int i = 0; i < 3; i++) {
 		amana_request_t *req = NULL;
@@ -55,7 +67,7 @@ int main(int argc, char **argv)
 			return 1;
 		char label[32];
 		snprintf(label, sizeof(label), "%zu element%s", ns[i], ns[i] == 1 ? "" : "s");
-		row(label, resp, rn);
+		row(label, resp, rn, &f);
 		amana_request_free(&req);
 		free(resp);
 	}
