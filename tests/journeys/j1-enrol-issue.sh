@@ -113,38 +113,8 @@ step "device key created (Ed25519)" keygen "$AMANA" cred keygen --wallet "$WT" -
 crossed phone "NGO desk" "device public key (hex)" "$W/device.pub"
 
 party "NGO desk: issue"
-cat >"$NGO/claims-identity" <<'CLAIMS'
-family_name = Rahman
-given_name = Nusrat
-birth_date = 1994-03-17
-nationality = BGD
-sex = 2
-id_document_type = passport
-id_document_number = EB0123456
-id_document_issuer = Department of Immigration and Passports, Dhaka
-id_document_expiry = 2031-05-09
-verification_level = 2
-verification_date = 2026-11-30
-verified_by = Migrant Help Desk
-CLAIMS
-cat >"$NGO/claims-entitlement" <<'CLAIMS'
-family_name = Rahman
-given_name = Nusrat
-id_document_number = EB0123456
-right_to_work = true
-permit_number = PLKS-2026-118204
-permit_valid_from = 2026-12-01
-permit_valid_until = 2028-11-30
-employer_name = Seri Jaya Garments Sdn Bhd
-employer_id = 201901012345
-sector = manufacturing
-work_location = Klang, Selangor
-wage_amount = 170000
-wage_currency = MYR
-wage_period = month
-hours_per_week = 48
-recruitment_fees_paid_by_employer = true
-CLAIMS
+claims identity "$NGO/claims-identity"
+claims entitlement "$NGO/claims-entitlement"
 issue_one() { # issue_one TYPE NAME
 	local type=$1 name=$2 idx
 	if ! idx=$("$ISSUER" status alloc --dir "$NGO" --uri "$STATUS_URI" 2>"$J_STATE/log/1-alloc"); then

@@ -192,6 +192,55 @@ face_img() { echo "$J_DATA/faces/orl/$1/$2.pgm"; }
 uv_left() { "$JTOKEN" retries "$(tsock "$1")" | awk '{print $2}'; }
 pin_left() { "$JTOKEN" retries "$(tsock "$1")" | awk '{print $4}'; }
 
+# What the NGO writes down at the in-person check (claims of the schemas).
+claims() { # claims identity|entitlement FILE
+	if [ "$1" = identity ]; then cat >"$2" <<'CLAIMS'
+family_name = Rahman
+given_name = Nusrat
+birth_date = 1994-03-17
+nationality = BGD
+sex = 2
+id_document_type = passport
+id_document_number = EB0123456
+id_document_issuer = Department of Immigration and Passports, Dhaka
+id_document_expiry = 2031-05-09
+verification_level = 2
+verification_date = 2026-11-30
+verified_by = Migrant Help Desk
+CLAIMS
+	else cat >"$2" <<'CLAIMS'
+family_name = Rahman
+given_name = Nusrat
+id_document_number = EB0123456
+right_to_work = true
+permit_number = PLKS-2026-118204
+permit_valid_from = 2026-12-01
+permit_valid_until = 2028-11-30
+employer_name = Seri Jaya Garments Sdn Bhd
+employer_id = 201901012345
+sector = manufacturing
+work_location = Klang, Selangor
+wage_amount = 170000
+wage_currency = MYR
+wage_period = month
+hours_per_week = 48
+recruitment_fees_paid_by_employer = true
+CLAIMS
+	fi
+}
+
+# The officer's verifier: in directory $1, empty environment, no network
+# when the system allows a network namespace. Sets OFF (a command prefix)
+# and OFF_NET (what isolation there is).
+offline_in() {
+	OFF=(env -i PATH=/usr/bin:/bin HOME="$1" bash -c 'cd "$0" && exec "$@"' "$1")
+	OFF_NET="no network isolation (unshare -n not allowed here)"
+	if unshare -n true 2>/dev/null; then
+		OFF+=(unshare -n)
+		OFF_NET="no network at all (unshare -n: a new network namespace, no interface up)"
+	fi
+}
+
 # Secrets go to the programs through file descriptors, never arguments.
 with_pass() { "$@" 3< <(printf '%s\n' "$PASSPHRASE"); }
 
