@@ -46,6 +46,8 @@ static int capture(token_t *t, const bio_req_t *r, uint8_t *status)
 	uint32_t timeout = BIO_CAPTURE_TIMEOUT_MS;
 	if (r->has_timeout && r->timeout_ms < timeout)
 		timeout = (uint32_t)r->timeout_ms;
+	if (b->enroll.count >= BIO_ENROLL_SAMPLES)
+		return CTAP1_ERR_OTHER; /* finish() ends every full enrolment */
 	token_keepalive(t, 2);
 	uint8_t mod = 0;
 	size_t len = 0;
@@ -127,10 +129,9 @@ static int enroll_step(token_t *t, const bio_req_t *r, bool begin,
 		if (slot < 0)
 			return BIO_CTAP2_ERR_FP_DATABASE_FULL;
 		bio_enroll_abort(b);
-		uint8_t nonce = 0;
-		while (nonce == 0)
-			if (t->hal.rng(t->hal.ctx, &nonce, 1) != AMANA_OK)
-				return CTAP1_ERR_OTHER;
+		uint8_t nonce = bio_nonce(t);
+		if (nonce == 0)
+			return CTAP1_ERR_OTHER;
 		b->enroll.active = true;
 		b->enroll.slot = (uint8_t)slot;
 		b->enroll.nonce = nonce;

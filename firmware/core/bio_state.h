@@ -73,6 +73,10 @@ void bio_state_load(token_t *t);
 int bio_uv_retries_store(token_t *t, uint8_t retries)
     __attribute__((warn_unused_result));
 
+/* A random nonzero byte for a template ID, or 0 when the RNG fails (or
+ * keeps answering 0, which a working RNG does not do 8 times running). */
+uint8_t bio_nonce(token_t *t);
+
 /* Forgets the enrolment in progress (wiping its samples). */
 void bio_enroll_abort(bio_state_t *b);
 

@@ -25,10 +25,9 @@ static int face_enroll(token_t *t, const bio_req_t *r, uint8_t *resp,
 	int slot = bio_free_slot(t, TOKEN_MODALITY_FACE);
 	if (slot < 0)
 		return BIO_CTAP2_ERR_FP_DATABASE_FULL;
-	uint8_t nonce = 0;
-	while (nonce == 0)
-		if (t->hal.rng(t->hal.ctx, &nonce, 1) != AMANA_OK)
-			return CTAP1_ERR_OTHER;
+	uint8_t nonce = bio_nonce(t);
+	if (nonce == 0)
+		return CTAP1_ERR_OTHER;
 	uint32_t timeout = BIO_CAPTURE_TIMEOUT_MS;
 	if (r->has_timeout && r->timeout_ms < timeout)
 		timeout = (uint32_t)r->timeout_ms;

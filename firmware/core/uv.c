@@ -43,6 +43,18 @@ void bio_enroll_abort(bio_state_t *b)
 		p[i] = 0;
 }
 
+uint8_t bio_nonce(token_t *t)
+{
+	for (int i = 0; i < 8; i++) {
+		uint8_t n = 0;
+		if (t->hal.rng(t->hal.ctx, &n, 1) != AMANA_OK)
+			return 0;
+		if (n != 0)
+			return n;
+	}
+	return 0;
+}
+
 static int note_enrolment(void *arg, uint16_t key, uint16_t len)
 {
 	bio_state_t *b = arg;
