@@ -250,6 +250,45 @@ static void test_present_verify(void)
 	free(resp);
 }
 
+/* A root that expires before its document signer: the signer's usable
+ * window ends with the root's, also when the signer is cached. */
+static void test_root_window(void)
+{
+	fixture_t f2 = fx;
+	uint8_t *root = NULL, *ds = NULL;
+	size_t root_len, ds_len;
+	CHECK_EQ(amana_issuer_cert_create_with_key("Short Root", "MY", NULL, NULL, 0,
+	    FX_NOW - 10 * FX_DAY, FX_NOW + 10 * FX_DAY, fx.root_sk, &root, &root_len), AMANA_OK);
+	CHECK_EQ(amana_issuer_cert_create_with_key("Long Signer", "MY", fx.root_sk, root,
+	    root_len, FX_NOW - 5 * FX_DAY, FX_NOW + 100 * FX_DAY, fx.ds_sk, &ds, &ds_len), AMANA_OK);
+	f2.root_cert = root;
+	f2.root_cert_len = root_len;
+	f2.ds_cert = ds;
+	f2.ds_cert_len = ds_len;
+	f2.trust = NULL;
+	CHECK_EQ(amana_trust_new(&f2.trust), AMANA_OK);
+	CHECK_EQ(amana_trust_add_root(f2.trust, root, root_len, "short"), AMANA_OK);
+	amana_request_t *req = NULL;
+	uint8_t *resp = NULL;
+	size_t n;
+	CHECK_EQ(fx_response(&f2, 4, &req, &resp, &n), AMANA_OK);
+	amana_verifier_t *v = NULL;
+	CHECK_EQ(amana_verifier_new(&v), AMANA_OK);
+	amana_verifier_set_trust(v, f2.trust);
+	amana_verifier_set_time(v, FX_NOW);
+	CHECK_EQ(amana_verifier_check(v, req, resp, n, &res), AMANA_OK);
+	amana_verifier_set_time(v, FX_NOW + 20 * FX_DAY); /* cached signer */
+	CHECK_EQ(amana_verifier_check(v, req, resp, n, &res), AMANA_ERR_VERIFY_CERT_TIME);
+	amana_verifier_set_trust(v, f2.trust); /* cold: libcrypto says the same */
+	CHECK_EQ(amana_verifier_check(v, req, resp, n, &res), AMANA_ERR_VERIFY_CERT_TIME);
+	amana_verifier_free(&v);
+	amana_request_free(&req);
+	free(resp);
+	amana_trust_free(&f2.trust);
+	free(root);
+	free(ds);
+}
+
 static void test_trust_list(void)
 {
 	uint8_t tsk[64], tpk[32], *list = NULL;
@@ -354,6 +393,7 @@ int main(void)
 	test_issue_and_hold();
 	test_present_verify();
 	test_trust_list();
+	test_root_window();
 	fx_free(&fx);
 	return check_done();
 }

@@ -129,8 +129,10 @@ int amana_trust_check_cert(const amana_trust_t *t, const uint8_t *der,
 			    e == X509_V_ERR_CERT_NOT_YET_VALID) ?
 			    AMANA_ERR_VERIFY_CERT_TIME : AMANA_ERR_VERIFY_UNTRUSTED;
 		}
-		/* the chain's root is one of ours: intersect the windows */
-		X509 *root = r == AMANA_OK ? X509_STORE_CTX_get0_current_issuer(ctx) : NULL;
+		/* the chain ends at one of our roots: intersect the windows */
+		STACK_OF(X509) *chain = r == AMANA_OK ? X509_STORE_CTX_get0_chain(ctx) : NULL;
+		X509 *root = chain != NULL && sk_X509_num(chain) > 0 ?
+		    sk_X509_value(chain, sk_X509_num(chain) - 1) : NULL;
 		int64_t rnb = INT64_MIN, rna = INT64_MAX;
 		for (size_t k = 0; root != NULL && k < t->n; k++)
 			if (X509_cmp(root, t->roots[k]) == 0)
