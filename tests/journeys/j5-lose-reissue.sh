@@ -34,7 +34,7 @@ say "  - the worker knows the case: the registry rows below (types, dates), not 
 say "  - the worker still has the recovery words on paper (without them the vault stays closed)"
 step "registry rows the case worker goes through" reg "$ISSUER" registry list --dir "$NGO" --worker "$WORKER_CASE"
 show
-old_ids=$(awk '/case '"$WORKER_CASE"'/ && /active/ {print $1}' "$J_OUT" | tr '\n' ' ')
+old_ids=$(awk '/case '"$WORKER_CASE"'/ && /active/ {print $1}' "$J_OUT" | paste -sd, -)
 
 party "new token"
 token_start t2 || j_end "the new token did not start"
