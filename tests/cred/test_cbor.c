@@ -351,7 +351,44 @@ static void test_encoder(void)
 	wn = unhex("86" "3b7fffffffffffffff" "1b7fffffffffffffff" "37" "3818"
 	    "19ffff" "1a00010000", want, sizeof(want));
 	CHECK(n == wn && memcmp(p, want, n) == 0);
+	/* nesting beyond the encoder's stack */
+	amana_cbor_enc_reset(e);
+	int r = AMANA_OK;
+	for (int k = 0; k < 100 && r == AMANA_OK; k++)
+		r = amana_cbor_array_begin(e);
+	CHECK_EQ(r, AMANA_ERR_CBOR_DEPTH);
 	amana_cbor_enc_free(&e);
+}
+
+/* Maps large enough for the sorted duplicate search. */
+static void test_big_maps(void)
+{
+	uint8_t buf[1024];
+	size_t n = 0;
+	buf[n++] = 0xb8;
+	buf[n++] = 40;
+	for (int k = 0; k < 40; k++) {
+		buf[n++] = 0x18;
+		buf[n++] = (uint8_t)(100 + k); /* keys 100..139 */
+		buf[n++] = 0xf6;
+	}
+	amana_cbor_doc_t *d = NULL;
+	CHECK_EQ(amana_cbor_decode(buf, n, NULL, &d), AMANA_OK);
+	uint32_t v;
+	CHECK_EQ(amana_cbor_map_get_int(d, 0, 139, &v), AMANA_OK);
+	CHECK_EQ(amana_cbor_map_get_int(d, 0, 140, &v), AMANA_ERR_CBOR_MISSING);
+	amana_cbor_doc_free(&d);
+	buf[2 + 3 * 39 + 1] = 117; /* the last key repeats an earlier one */
+	CHECK_EQ(amana_cbor_decode(buf, n, NULL, &d), AMANA_ERR_CBOR_DUPKEY);
+	/* text: the longest UTF-8 forms at the edges of validity */
+	static const char *const good[] = {"64f48fbfbf", "63efbfbf", "62dfbf"};
+	static const char *const bad[] = {"64f4908080", "64f0808080", "63e08080", "61c0", "61ff"};
+	for (size_t k = 0; k < 3; k++) {
+		CHECK_EQ(decode_hex(good[k], &d, NULL), AMANA_OK);
+		amana_cbor_doc_free(&d);
+	}
+	for (size_t k = 0; k < 5; k++)
+		CHECK_EQ(decode_hex(bad[k], &d, NULL), AMANA_ERR_CBOR_UTF8);
 }
 
 int main(void)
@@ -359,5 +396,6 @@ int main(void)
 	test_appendix_a();
 	test_bad_input();
 	test_encoder();
+	test_big_maps();
 	return check_done();
 }
