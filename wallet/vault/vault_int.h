@@ -9,7 +9,11 @@
  *   manifest.c  the manifest body: parse and serialize
  *   object.c    object names, padding buckets, records, document streams
  *   vault.c     open, commit (the transaction), cleanup, GC
- *   docs.c, slots_api.c  the public calls
+ *   create.c    a new vault; the token challenge
+ *   entries.c   documents and records (public calls)
+ *   keyslots.c  slot management (public calls)
+ *   words.c, qr.c  the recovery key as words and QR code
+ *   token_slot.c   the token slot through libfido2 (own library)
  */
 #ifndef AMANA_VAULT_INT_H
 #define AMANA_VAULT_INT_H
