@@ -39,6 +39,10 @@ typedef struct sample {
 } sample_t;
 
 static bio_work_t work;
+/* Best score of every attempt, for the threshold sweep. */
+static float gen_best[4 * FINGERS * (IMPRESSIONS - ENROL)];
+static float imp_best[4 * FINGERS * (FINGERS - 1) * (IMPRESSIONS - ENROL)];
+static size_t ngen_best, nimp_best;
 
 static double now_s(void)
 {
@@ -122,6 +126,10 @@ static int decision(const char *data)
 					float sc = kept > 0 ? best_score(&sm[g][i], sm, f, order, kept) : 0.0f;
 					bool acc = bio_fp_accept(sc);
 					cmp += kept;
+					if (g == f)
+						gen_best[ngen_best++] = sc;
+					else
+						imp_best[nimp_best++] = sc;
 					if (g == f) {
 						sg++;
 						sgr += !acc;
@@ -149,6 +157,25 @@ static int decision(const char *data)
 	    (double)AMANA_FP_THRESHOLD_FMR1E4, BIO_REC_MAX_TEMPLATES,
 	    100.0 * (double)gen_rej / (double)gen, gen_rej, gen,
 	    100.0 * (double)imp_acc / (double)imp, imp_acc, imp);
+	/* The same decisions at other thresholds: what the token would do
+	 * once the matcher's constant moves (it owns that choice). */
+	float zero = 0.0f;
+	for (size_t i = 0; i < nimp_best; i++)
+		if (imp_best[i] > zero)
+			zero = imp_best[i];
+	static const float sweep[] = {0.08f, 0.10f, 0.12f, 0.15f, 0.20f, 0.25f, 0.30f};
+	for (size_t k = 0; k <= sizeof(sweep) / sizeof(sweep[0]); k++) {
+		float th = k < sizeof(sweep) / sizeof(sweep[0]) ? sweep[k] : zero + 1e-6f;
+		size_t fr = 0, fa = 0;
+		for (size_t i = 0; i < ngen_best; i++)
+			fr += gen_best[i] < th;
+		for (size_t i = 0; i < nimp_best; i++)
+			fa += imp_best[i] >= th;
+		printf("  %s %.3f: decision FNMR %.2f%%, FMR %.4f%% (%zu/%zu)\n",
+		    k < sizeof(sweep) / sizeof(sweep[0]) ? "threshold" : "zero-FMR threshold",
+		    (double)th, 100.0 * (double)fr / (double)ngen_best,
+		    100.0 * (double)fa / (double)nimp_best, fa, nimp_best);
+	}
 	printf("references kept: %.2f a finger, %.0f bytes a finger record of templates\n",
 	    (double)refs / (double)(sets_done * FINGERS),
 	    (double)bytes / (double)(sets_done * FINGERS));
