@@ -88,7 +88,7 @@ int cm4_qemu_restart(cm4_qemu_t *q, const char *elf, const char *extra, int icou
 		_exit(127);
 	}
 	/* QEMU creates both sockets before it starts the CPU. */
-	for (int i = 0; i < 100; i++) {
+	for (int i = 0; i < 400; i++) { /* up to 20 s on a loaded machine */
 		int fd = unix_connect(q->hid);
 		if (fd >= 0) {
 			close(fd); /* probe only: libfido2 opens its own */
