@@ -22,8 +22,8 @@ step "authority root and document signer created" init "$ISSUER" init --dir "$NG
 say "$(grep -o 'root certificate SHA-256 .*' "$J_OUT" | cut -c1-48)..."
 step "status list created (131072 entries, 1 bit each)" stcreate "$ISSUER" status create \
 	--dir "$NGO" --uri "$STATUS_URI" --size 131072
-step "authority signs the trust list naming the NGO's root" trustlist "$ISSUER" trust-list \
-	--signer "$AUTH/trust.key" --root "Migrant Help Desk=$NGO/root.crt" -o "$W/trust-list"
+step "authority signs the trust list naming the NGO's root (valid 3 years)" trustlist "$ISSUER" trust-list \
+	--signer "$AUTH/trust.key" --root "Migrant Help Desk=$NGO/root.crt" --days 1100 -o "$W/trust-list"
 crossed authority officers "trust list" "$W/trust-list"
 crossed authority officers "trust-list key to pin (hex)" "$AUTH/trust.key.pub"
 

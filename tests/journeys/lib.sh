@@ -70,7 +70,10 @@ j_begin() { # j_begin NUM NAME
 	J_NUM=$1 J_NAME=$2
 	rm -f "$J_STATE/results/$J_NUM"
 	out ""
-	out "=== Journey $J_NUM: $J_NAME ==="
+	case $J_NUM in
+	[0-9]) out "=== Journey $J_NUM: $J_NAME ===" ;;
+	*) out "=== $J_NAME ===" ;;
+	esac
 	if [ ! -d "$J_DATA/$FP_DB" ] || [ ! -d "$J_DATA/faces/orl" ]; then
 		echo "SKIP: journey $J_NUM needs FVC2002 and ORL images in $J_DATA"
 		echo "skip|journey $J_NUM ($J_NAME): skipped: no evaluation data in $J_DATA" >"$J_STATE/results/$J_NUM"
@@ -92,6 +95,7 @@ j_end() {
 	if [ "$J_FAILS" -gt 0 ]; then st=fail code=1
 	elif [ ${#J_MISSING[@]} -gt 0 ]; then st=incomplete code=3; fi
 	local line="journey $J_NUM ($J_NAME): ${st^^}: $1"
+	case $J_NUM in [0-9]) ;; *) line="$J_NAME: ${st^^}: $1" ;; esac
 	[ $J_FAILS -gt 0 ] && line+=" [$J_FAILS step(s) failed]"
 	[ ${#J_MISSING[@]} -gt 0 ] && line+=" [missing: $(IFS=';'; echo "${J_MISSING[*]}")]"
 	echo "$st|$line" >"$J_STATE/results/$J_NUM"
