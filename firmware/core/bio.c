@@ -214,14 +214,21 @@ int token_bio_command(token_t *t, uint8_t cmd, const uint8_t *req, size_t len,
 		return rc;
 	switch (r.sub) {
 	case BIO_SUB_ENROLL_BEGIN:
-		return enroll_step(t, &r, true, resp, cap, resp_len);
+		rc = enroll_step(t, &r, true, resp, cap, resp_len);
+		break;
 	case BIO_SUB_ENROLL_NEXT:
-		return enroll_step(t, &r, false, resp, cap, resp_len);
+		rc = enroll_step(t, &r, false, resp, cap, resp_len);
+		break;
 	case BIO_SUB_ENUMERATE:
-		return bio_enumerate(t, TOKEN_MODALITY_FINGER, resp, cap, resp_len);
+		rc = bio_enumerate(t, TOKEN_MODALITY_FINGER, resp, cap, resp_len);
+		break;
 	case BIO_SUB_SET_NAME:
-		return bio_set_name(t, TOKEN_MODALITY_FINGER, &r);
+		rc = bio_set_name(t, TOKEN_MODALITY_FINGER, &r);
+		break;
 	default:
-		return bio_remove(t, TOKEN_MODALITY_FINGER, &r);
+		rc = bio_remove(t, TOKEN_MODALITY_FINGER, &r);
+		break;
 	}
+	bio_scratch_wipe();
+	return rc;
 }

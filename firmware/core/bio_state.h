@@ -60,6 +60,10 @@ typedef struct bio_scratch {
 
 #define BIO_STATE_MAGIC 0x42494f31u /* "BIO1" */
 
+/* Wipes the scratch area: templates, cylinders and records are biometric
+ * data; none outlives the command that loaded it. */
+void bio_scratch_wipe(void);
+
 /* The state of t (loaded from the store by token_uv_init). */
 bio_state_t *bio_state(token_t *t);
 const bio_state_t *bio_state_const(const token_t *t);

@@ -116,12 +116,18 @@ int token_face_command(token_t *t, const uint8_t *req, size_t len,
 		return rc;
 	switch (r.sub) {
 	case BIO_SUB_ENROLL_BEGIN:
-		return face_enroll(t, &r, resp, cap, resp_len);
+		rc = face_enroll(t, &r, resp, cap, resp_len);
+		break;
 	case BIO_SUB_ENUMERATE:
-		return bio_enumerate(t, TOKEN_MODALITY_FACE, resp, cap, resp_len);
+		rc = bio_enumerate(t, TOKEN_MODALITY_FACE, resp, cap, resp_len);
+		break;
 	case BIO_SUB_SET_NAME:
-		return bio_set_name(t, TOKEN_MODALITY_FACE, &r);
+		rc = bio_set_name(t, TOKEN_MODALITY_FACE, &r);
+		break;
 	default:
-		return bio_remove(t, TOKEN_MODALITY_FACE, &r);
+		rc = bio_remove(t, TOKEN_MODALITY_FACE, &r);
+		break;
 	}
+	bio_scratch_wipe();
+	return rc;
 }

@@ -25,6 +25,13 @@ bio_scratch_t *bio_scratch(void)
 	return &scratch;
 }
 
+void bio_scratch_wipe(void)
+{
+	volatile uint8_t *p = (volatile uint8_t *)&scratch;
+	for (size_t i = 0; i < sizeof(scratch); i++)
+		p[i] = 0;
+}
+
 bio_state_t *bio_state(token_t *t)
 {
 	return (bio_state_t *)(void *)t->bio_state;
@@ -213,9 +220,7 @@ int token_uv_verify(token_t *t, uint8_t *modality)
 		return CTAP1_ERR_OTHER;
 	}
 	bool ok = probe_matches(t, mod, len);
-	memset(s->probe, 0, sizeof(s->probe));
-	memset(&s->work.probe, 0, sizeof(s->work.probe));
-	memset(&s->work.ref, 0, sizeof(s->work.ref));
+	bio_scratch_wipe();
 	if (!ok)
 		return b->uv_retries == 0 ? CTAP2_ERR_UV_BLOCKED : CTAP2_ERR_UV_INVALID;
 	if (bio_uv_retries_store(t, BIO_UV_RETRIES_MAX) != AMANA_OK)
