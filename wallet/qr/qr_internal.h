@@ -23,4 +23,8 @@ int qr_sym_to_bin(const uint8_t *sym, size_t len, uint8_t **bin, size_t *bin_len
 /* extra || vocabulary, malloc'ed: the preset dictionary of a frame. */
 int qr_dict_build(const uint8_t *extra, size_t extra_len, uint8_t **dict, size_t *len);
 
+/* amana_qr_scan_file with a smaller pixel limit (the fuzz target keeps
+ * each input fast with it). */
+int qr_scan_file_max(const char *path, size_t max_px, amana_qr_asm_t *a, size_t *found);
+
 #endif

@@ -17,18 +17,22 @@
 /* Larger images are refused rather than allocated (a 16k x 16k photo
  * is far beyond any camera a verifier uses). */
 #define SCAN_MAX_SIDE 16384u
-#define SCAN_MAX_PIXELS (64u * 1024u * 1024u)
 
-static int scan_read_png(const char *path, uint8_t **gray, unsigned *w, unsigned *h)
+/* True when a w x h image is within the limits. */
+static bool scan_size_ok(size_t w, size_t h, size_t max_pixels)
+{
+	return w > 0 && h > 0 && w <= SCAN_MAX_SIDE && h <= SCAN_MAX_SIDE && w * h <= max_pixels;
+}
+
+static int scan_read_png(const char *path, size_t max_px, uint8_t **gray, unsigned *w,
+    unsigned *h)
 {
 	png_image img;
 	memset(&img, 0, sizeof(img));
 	img.version = PNG_IMAGE_VERSION;
 	if (!png_image_begin_read_from_file(&img, path))
 		return AMANA_ERR_QR_IMAGE;
-	if (img.width == 0 || img.height == 0 || img.width > SCAN_MAX_SIDE ||
-	    img.height > SCAN_MAX_SIDE ||
-	    (size_t)img.width * img.height > SCAN_MAX_PIXELS) {
+	if (!scan_size_ok(img.width, img.height, max_px)) {
 		png_image_free(&img);
 		return AMANA_ERR_LIMIT;
 	}
@@ -70,14 +74,13 @@ static bool scan_pgm_num(FILE *f, unsigned *v)
 	return digits > 0 && digits < 6;
 }
 
-static int scan_read_pgm(FILE *f, uint8_t **gray, unsigned *w, unsigned *h)
+static int scan_read_pgm(FILE *f, size_t max_px, uint8_t **gray, unsigned *w, unsigned *h)
 {
 	unsigned maxval = 0;
 	if (!scan_pgm_num(f, w) || !scan_pgm_num(f, h) || !scan_pgm_num(f, &maxval) ||
 	    maxval == 0 || maxval > 255)
 		return AMANA_ERR_QR_IMAGE; /* 16-bit PGM: not worth the code */
-	if (*w == 0 || *h == 0 || *w > SCAN_MAX_SIDE || *h > SCAN_MAX_SIDE ||
-	    (size_t)*w * *h > SCAN_MAX_PIXELS)
+	if (!scan_size_ok(*w, *h, max_px))
 		return AMANA_ERR_LIMIT;
 	size_t n = (size_t)*w * *h;
 	uint8_t *buf = malloc(n);
@@ -112,7 +115,8 @@ static void scan_jpeg_quiet(j_common_ptr ci)
 	(void)ci;
 }
 
-static int scan_read_jpeg(FILE *f, uint8_t **gray, unsigned *w, unsigned *h)
+static int scan_read_jpeg(FILE *f, size_t max_px, uint8_t **gray, unsigned *w,
+    unsigned *h)
 {
 	struct jpeg_decompress_struct ci;
 	scan_jerr_t jerr;
@@ -130,9 +134,7 @@ static int scan_read_jpeg(FILE *f, uint8_t **gray, unsigned *w, unsigned *h)
 	jpeg_stdio_src(&ci, f);
 	jpeg_read_header(&ci, TRUE);
 	/* Checked before anything is allocated for the pixels. */
-	if (ci.image_width == 0 || ci.image_height == 0 || ci.image_width > SCAN_MAX_SIDE ||
-	    ci.image_height > SCAN_MAX_SIDE ||
-	    (size_t)ci.image_width * ci.image_height > SCAN_MAX_PIXELS) {
+	if (!scan_size_ok(ci.image_width, ci.image_height, max_px)) {
 		jpeg_destroy_decompress(&ci);
 		return AMANA_ERR_LIMIT;
 	}
@@ -210,6 +212,11 @@ out:
 
 int amana_qr_scan_file(const char *path, amana_qr_asm_t *a, size_t *found)
 {
+	return qr_scan_file_max(path, AMANA_QR_SCAN_MAX_PIXELS, a, found);
+}
+
+int qr_scan_file_max(const char *path, size_t max_px, amana_qr_asm_t *a, size_t *found)
+{
 	if (path == NULL || a == NULL || found == NULL)
 		return AMANA_ERR_ARG;
 	*found = 0;
@@ -223,15 +230,15 @@ int amana_qr_scan_file(const char *path, amana_qr_asm_t *a, size_t *found)
 	int rc;
 	if (got == 3 && magic[0] == 'P' && magic[1] == '5') {
 		fseek(f, 2, SEEK_SET);
-		rc = scan_read_pgm(f, &gray, &w, &h);
+		rc = scan_read_pgm(f, max_px, &gray, &w, &h);
 		fclose(f);
 	} else if (got == 3 && magic[0] == 0xFF && magic[1] == 0xD8 && magic[2] == 0xFF) {
 		rewind(f);
-		rc = scan_read_jpeg(f, &gray, &w, &h);
+		rc = scan_read_jpeg(f, max_px, &gray, &w, &h);
 		fclose(f);
 	} else {
 		fclose(f);
-		rc = scan_read_png(path, &gray, &w, &h);
+		rc = scan_read_png(path, max_px, &gray, &w, &h);
 	}
 	if (rc == AMANA_OK)
 		rc = amana_qr_scan_gray(gray, w, h, a, found);

@@ -179,6 +179,9 @@ int amana_qr_asm_finish(amana_qr_asm_t *a, uint8_t **payload,
 
 /* ---- scanning images -------------------------------------------------- */
 
+/* Largest image scanned: 64 Mpixel, at most 16384 pixels a side. */
+#define AMANA_QR_SCAN_MAX_PIXELS (64u * 1024u * 1024u)
+
 /* Scans a PNG (any colour type, 8/16 bit), JPEG or binary PGM image for QR
  * codes and adds every symbol found to a; *found gets how many. A photo
  * or screenshot may hold several codes of one set. AMANA_ERR_QR_IMAGE for
