@@ -54,7 +54,8 @@ static int capture(token_t *t, const bio_req_t *r, uint8_t *status)
 	int rc = t->hal.sensor_take(t->hal.ctx, timeout, &mod, s->probe,
 	    sizeof(s->probe), &len);
 	if (rc != AMANA_OK || len == 0 || len > sizeof(s->probe))
-		return CTAP2_ERR_USER_ACTION_TIMEOUT;
+		return token_cancelled(t) ? CTAP2_ERR_KEEPALIVE_CANCEL
+		    : CTAP2_ERR_USER_ACTION_TIMEOUT;
 	*status = BIO_FEEDBACK_POOR_QUALITY;
 	if (mod == TOKEN_MODALITY_FINGER && len <= BIO_FP_PACKED_MAX &&
 	    bio_fp_probe_load(&s->work, s->probe, len, true) == AMANA_OK) {

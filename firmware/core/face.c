@@ -37,8 +37,9 @@ static int face_enroll(token_t *t, const bio_req_t *r, uint8_t *resp,
 	size_t len = 0;
 	int rc = t->hal.sensor_take(t->hal.ctx, timeout, &mod, s->probe,
 	    sizeof(s->probe), &len);
-	if (rc != AMANA_OK || len == 0)
-		return CTAP2_ERR_USER_ACTION_TIMEOUT;
+	if (rc != AMANA_OK || len == 0 || len > sizeof(s->probe))
+		return token_cancelled(t) ? CTAP2_ERR_KEEPALIVE_CANCEL
+		    : CTAP2_ERR_USER_ACTION_TIMEOUT;
 	uint8_t status = BIO_FEEDBACK_POOR_QUALITY;
 	float self = 0.0f;
 	/* The self-comparison checks the template's version and that it is a

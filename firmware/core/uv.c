@@ -214,7 +214,8 @@ int token_uv_verify(token_t *t, uint8_t *modality)
 	int rc = t->hal.sensor_take(t->hal.ctx, BIO_CAPTURE_TIMEOUT_MS, &mod,
 	    s->probe, sizeof(s->probe), &len);
 	if (rc != AMANA_OK || len == 0 || len > sizeof(s->probe))
-		return CTAP2_ERR_USER_ACTION_TIMEOUT;
+		return token_cancelled(t) ? CTAP2_ERR_KEEPALIVE_CANCEL
+		    : CTAP2_ERR_USER_ACTION_TIMEOUT;
 	if (bio_uv_retries_store(t, (uint8_t)(b->uv_retries - 1u)) != AMANA_OK) {
 		memset(s->probe, 0, sizeof(s->probe));
 		return CTAP1_ERR_OTHER;
