@@ -19,7 +19,9 @@
  *    a power cycle, after which the right one changes the PIN and restores
  *    8 retries;
  *  - authenticatorReset (right after power-up) wipes the PIN and the
- *    resident credential.
+ *    resident credential;
+ *  - with presence refused (the image's "up=deny"), makeCredential is
+ *    denied.
  * Figures: wall time of one getAssertion (hmac-secret, no UV) under QEMU,
  * the instructions the token spent on it (QEMU -icount shift=0: ticks x 40),
  * the stack high-water mark and crypto arena peak measured on target.
@@ -298,6 +300,25 @@ int main(int argc, char **argv)
 		} else {
 			CHECK(0);
 		}
+	}
+	/* A token whose user refuses presence ("up=deny" on the image's
+	 * command line): makeCredential is denied, not faked. */
+	if (q.dir[0] != '\0' && cm4_qemu_restart(&q, argv[1], "up=deny", 0) == 0) {
+		dev = dev_open(&q);
+		CHECK(dev != NULL);
+		if (dev != NULL) {
+			unsigned char cdh[32] = {5}, uid[4] = {1, 2, 3, 4};
+			fido_cred_t *c = fido_cred_new();
+			CHECK(c != NULL && fido_cred_set_type(c, COSE_ES256) == FIDO_OK &&
+			    fido_cred_set_clientdata_hash(c, cdh, sizeof(cdh)) == FIDO_OK &&
+			    fido_cred_set_rp(c, rp_id, NULL) == FIDO_OK &&
+			    fido_cred_set_user(c, uid, sizeof(uid), "carol", NULL, NULL) == FIDO_OK);
+			CHECK_EQ(fido_dev_make_cred(dev, c, NULL), FIDO_ERR_OPERATION_DENIED);
+			fido_cred_free(&c);
+		}
+		dev_close(&dev);
+	} else {
+		CHECK(0);
 	}
 	if (stack > 0) {
 		printf("figure: cm4 token_stack_peak_bytes %lu (measured on target)\n", stack);
