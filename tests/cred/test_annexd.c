@@ -57,6 +57,8 @@ int main(void)
 	CHECK_EQ(d->checks[AMANA_CHECK_VALIDITY].state, AMANA_CHECK_PASS);
 	CHECK_EQ(d->checks[AMANA_CHECK_DEVICE_SIG].state, AMANA_CHECK_SKIP);
 	CHECK_EQ(d->nelements, 6);
+	printf("  signer (untrusted): %s\n", d->signer);
+	CHECK(strstr(d->signer, "/C=US") != NULL);
 	bool family = false;
 	for (size_t e = 0; e < d->nelements; e++) {
 		printf("  %s/%s = %s\n", d->elements[e].ns, d->elements[e].id,

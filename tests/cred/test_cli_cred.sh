@@ -138,6 +138,7 @@ if [ -n "${AMANA_DATA:-}" ] && [ -e "$AMANA_DATA/iso18013-5/annexd-device-respon
 	has "pass  issuer_sig"
 	has "pass  digests"
 	has 'family_name = "Doe"'
+	has 'utopia ds/C=US (NOT trusted)'
 fi
 rc_is 2 "$VERIFY" check "$T/resp.cbor"
 

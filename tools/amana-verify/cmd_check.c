@@ -122,7 +122,9 @@ static void print_text(const amana_verify_result_t *res)
 		amana_mdoc_time_format(doc->valid_until, until);
 		printf("document %s\n", doc->doctype[0] ? doc->doctype : "(unknown)");
 		if (doc->signer[0] != '\0')
-			printf("  signer %s\n", doc->signer);
+			printf("  signer %s%s\n", doc->signer,
+			    doc->checks[AMANA_CHECK_TRUST].state == AMANA_CHECK_PASS ?
+			    "" : " (NOT trusted)");
 		if (doc->checks[AMANA_CHECK_STRUCTURE].state == AMANA_CHECK_PASS)
 			printf("  valid %s .. %s\n", from, until);
 		for (int c = 0; c < AMANA_CHECK_COUNT_; c++) {

@@ -49,6 +49,9 @@ int mdoc_tstr_copy(const amana_cbor_doc_t *d, uint32_t i, char *out, size_t cap)
 /* tdate (#6.0 tstr) at index i. */
 int mdoc_get_tdate(const amana_cbor_doc_t *d, uint32_t i, int64_t *t);
 
+/* The subject of a DER certificate, one line (trust.c); "" if unreadable. */
+void mdoc_cert_subject(const uint8_t *der, size_t len, char *out, size_t cap);
+
 /* The holder's view of a credential's raw parts (cred.c), passed on byte
  * for byte in a response. */
 int mdoc_cred_item_raw(const amana_mdoc_t *m, const char *ns, const char *id,

@@ -71,6 +71,18 @@ static X509 *parse_der(const uint8_t *der, size_t len)
 	return x;
 }
 
+void mdoc_cert_subject(const uint8_t *der, size_t len, char *out, size_t cap)
+{
+	if (cap == 0)
+		return;
+	out[0] = '\0';
+	X509 *x = parse_der(der, len);
+	if (x != NULL)
+		X509_NAME_oneline(X509_get_subject_name(x), out,
+		    cap > INT32_MAX ? INT32_MAX : (int)cap);
+	X509_free(x);
+}
+
 int amana_trust_add_root(amana_trust_t *t, const uint8_t *der, size_t len,
     const char *name)
 {

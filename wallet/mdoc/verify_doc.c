@@ -205,6 +205,9 @@ int verify_doc(amana_verifier_t *v, const amana_request_t *req,
 	} else {
 		check_set(&c[AMANA_CHECK_TRUST],
 		    v->require_trust ? AMANA_CHECK_FAIL : AMANA_CHECK_SKIP, r, NULL);
+		/* who signed it, though untrusted: the officer may want to know */
+		mdoc_cert_subject(p.auth.x5chain[0], p.auth.x5chain_len[0], out->signer,
+		    sizeof(out->signer));
 		r = amana_cose_key_from_cert(p.auth.x5chain[0], p.auth.x5chain_len[0], &key);
 	}
 	if (r == AMANA_OK)
