@@ -12,9 +12,10 @@
  * background) are left out: they say nothing about a person. Then reports
  * every FILE that contains any window, with the offset and what it matched.
  *
+ * Prints "HIT FILE" or "CLEAN SIZE FILE" for each file. Before scanning, a
+ * self-test plants a template window in noise and must find it.
  * Exit: 0 no file holds any window, 1 some file does, 2 usage, 3 a
- * template could not be computed or a file read. "selftest" as the first
- * argument plants a template in a buffer and checks that it is found.
+ * template could not be computed, a file read, or the self-test failed.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -113,14 +114,19 @@ static uint8_t *slurp(const char *path, size_t *n)
 	return buf;
 }
 
-static char *label(const char *kind, const char *path)
+static const char *label(const char *kind, const char *path)
 {
 	const char *b = strrchr(path, '/');
 	size_t n = strlen(kind) + strlen(b ? b + 1 : path) + 2;
+	static char *labels[512]; /* kept for the needles' lifetime */
+	static size_t nlabels;
+	if (nlabels == sizeof(labels) / sizeof(labels[0]))
+		return "(more)";
 	char *s = malloc(n);
 	if (s != NULL)
 		snprintf(s, n, "%s %s", kind, b ? b + 1 : path);
-	return s;
+	labels[nlabels++] = s;
+	return s != NULL ? s : "(?)";
 }
 
 /* The templates the token would compute from img (and keep). */
@@ -164,22 +170,37 @@ static size_t scan(const uint8_t *buf, size_t n, const char *name)
 	return hits;
 }
 
+/* Plants a template window in noise: the scan must find it. */
+static bool selftest(void)
+{
+	static uint8_t buf[4096];
+	for (size_t k = 0; k < sizeof(buf); k++)
+		buf[k] = (uint8_t)(k * 7u + 3u);
+	for (size_t k = 0; k < tab_cap; k++)
+		if (tab[k].used && strncmp(tab[k].what, "image", 5) != 0) {
+			memcpy(buf + 1000, tab[k].b, W);
+			return scan(buf, sizeof(buf), "(planted)") > 0;
+		}
+	return false;
+}
+
 int main(int argc, char **argv)
 {
-	bool selftest = argc > 1 && strcmp(argv[1], "selftest") == 0;
 	tab_cap = MAX_NEEDLES;
 	tab = calloc(tab_cap, sizeof(*tab));
 	amana_sensor_t *s = NULL;
 	if (tab == NULL || amana_sensor_new(&s, NULL) != AMANA_OK)
 		return 3;
-	int i = selftest ? 2 : 1, ntemplates = 0;
-	for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
-		if (i + 1 >= argc)
-			return 2;
+	int i = 1, ntemplates = 0, ret = 0;
+	for (; i < argc && strcmp(argv[i], "--") != 0 && ret == 0; i++) {
+		if (i + 1 >= argc) {
+			ret = 2;
+			break;
+		}
 		const char *o = argv[i], *v = argv[++i];
 		int rc = AMANA_OK;
 		if (strcmp(o, "--finger") == 0 || strcmp(o, "--face") == 0) {
-			rc = add_template(s, v, o[2] == 'f' && o[3] == 'a');
+			rc = add_template(s, v, strcmp(o, "--face") == 0);
 			ntemplates++;
 		} else if (strcmp(o, "--image") == 0) {
 			size_t in = 0;
@@ -190,27 +211,20 @@ int main(int argc, char **argv)
 				add_all(raw, in, 8, label("image", v));
 			free(raw);
 		} else {
-			return 2;
+			ret = 2;
 		}
 		if (rc != AMANA_OK)
-			return 3;
+			ret = 3;
 	}
+	amana_sensor_free(&s);
+	if (ret != 0)
+		return ret;
 	printf("needles: %zu distinct 16-byte windows from %d templates and their images\n",
 	    tab_n, ntemplates);
-	if (selftest) {
-		/* Plant the first template needle in noise: it must be found. */
-		static uint8_t buf[4096];
-		for (size_t k = 0; k < sizeof(buf); k++)
-			buf[k] = (uint8_t)(k * 7u + 3u);
-		for (size_t k = 0; k < tab_cap; k++)
-			if (tab[k].used && strncmp(tab[k].what, "image", 5) != 0) {
-				memcpy(buf + 1000, tab[k].b, W);
-				break;
-			}
-		size_t hits = scan(buf, sizeof(buf), "(planted)");
-		printf("selftest: %s\n", hits > 0 ? "planted template found" : "NOT FOUND");
-		return hits > 0 && tab_n > 0 ? 0 : 1;
-	}
+	bool st = tab_n > 0 && selftest();
+	printf("selftest: %s\n", st ? "a template planted in noise is found" : "FAILED");
+	if (!st)
+		return 3;
 	size_t bad = 0, files = 0, bytes = 0;
 	for (i++; i < argc; i++) {
 		size_t n = 0;
@@ -221,11 +235,15 @@ int main(int argc, char **argv)
 		}
 		files++;
 		bytes += n;
-		if (scan(buf, n, argv[i]) > 0)
+		size_t h = scan(buf, n, argv[i]);
+		if (h > 0) {
+			printf("HIT %s (%zu windows)\n", argv[i], h);
 			bad++;
+		} else {
+			printf("CLEAN %zu %s\n", n, argv[i]);
+		}
 		free(buf);
 	}
 	printf("scanned %zu files (%zu bytes): %zu hold biometric or image bytes\n", files, bytes, bad);
-	amana_sensor_free(&s);
 	return bad == 0 ? 0 : 1;
 }
