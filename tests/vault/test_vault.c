@@ -341,6 +341,52 @@ int main(void)
 	for (int i = 0; i < NDOCS; i++)
 		free(docs[i]);
 	vt_rmrf(dir);
+
+	/* a vault with a duress passphrase looks like one without: the same
+	 * files, the same sizes, the slot file the same shape */
+	char da[4096], db[4096];
+	static char na[64][64], nb[64][64];
+	long sa[64], sb[64];
+	vt_tmpdir(da, sizeof(da), "plain");
+	vt_tmpdir(db, sizeof(db), "duress");
+	CHECK_EQ(amana_vault_create(da, (const uint8_t *)pass, strlen(pass), &kdf, rk), AMANA_OK);
+	CHECK_EQ(amana_vault_create(db, (const uint8_t *)pass, strlen(pass), &kdf, rk2), AMANA_OK);
+	v = open_pass(db, pass, &err);
+	if (v != NULL) {
+		CHECK_EQ(amana_vault_slot_add_duress(v, (const uint8_t *)duress, strlen(duress), &kdf, NULL), AMANA_OK);
+		amana_vault_free(&v);
+	}
+	v = open_pass(da, pass, &err); /* both opened once: same cleanup history */
+	amana_vault_free(&v);
+	int ca = vt_list(da, na, 64), cb = vt_list(db, nb, 64);
+	CHECK_EQ(ca, cb);
+	for (int i = 0; i < ca && i < 64; i++) {
+		struct stat st;
+		vt_path(path, sizeof(path), da, na[i]);
+		sa[i] = stat(path, &st) == 0 ? (long)st.st_size : -1;
+		vt_path(path, sizeof(path), db, nb[i]);
+		sb[i] = stat(path, &st) == 0 ? (long)st.st_size : -2;
+	}
+	long suma = 0, sumb = 0, maxa = 0, maxb = 0;
+	for (int i = 0; i < ca && i < 64; i++) {
+		suma += sa[i];
+		sumb += sb[i];
+		maxa = sa[i] > maxa ? sa[i] : maxa;
+		maxb = sb[i] > maxb ? sb[i] : maxb;
+	}
+	CHECK_EQ(suma, sumb);
+	CHECK_EQ(maxa, maxb);
+	/* every slot entry carries the same Argon2id parameters, used or not */
+	size_t sl = 0;
+	vt_path(path, sizeof(path), db, "slots");
+	uint8_t *sf = vt_slurp(path, &sl);
+	CHECK(sf != NULL && sl == 80 + 8 * 256 + 32);
+	if (sf != NULL && sl == 80 + 8 * 256 + 32)
+		for (int i = 1; i < 8; i++)
+			CHECK(memcmp(sf + 80 + 16, sf + 80 + i * 256 + 16, 8) == 0);
+	free(sf);
+	vt_rmrf(da);
+	vt_rmrf(db);
 	sodium_memzero(rk, sizeof(rk));
 	return check_done();
 }
