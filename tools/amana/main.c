@@ -21,8 +21,22 @@ static const cli_cmd_t commands[] = {
 	{"version", cmd_version, "print the version",
 	    "usage: amana version\n\nPrints the program version.\n"},
 	{"vault", cmd_vault, "the encrypted document vault (init, add, list, get, ...)",
-	    "usage: amana vault init|add|list|show|get|rm|export|import|lock|unlock|passwd|slots ...\n\n"
-	    "Run 'amana vault help' for the list and 'amana vault CMD --help' for each.\n"},
+	    "usage: amana vault init DIR [--passphrase-fd N] [--no-recovery] [--recovery-png FILE]\n"
+	    "       amana vault add DIR FILE|- [--name N] [--kind K] [--number N] [--country C]\n"
+	    "                 [--expiry E] [--notes T]\n"
+	    "       amana vault list DIR [--json]      amana vault show DIR NAME [--json]\n"
+	    "       amana vault get DIR NAME -o FILE|-  amana vault rm DIR NAME\n"
+	    "       amana vault export DIR BACKUP      amana vault import BACKUP NEWDIR\n"
+	    "       amana vault unlock DIR             amana vault lock [DIR]\n"
+	    "       amana vault passwd DIR [--slot N] [--new-passphrase-fd N]\n"
+	    "       amana vault slots DIR [list|add-passphrase|add-duress|add-recovery|\n"
+	    "                 add-token SOCKET|remove N] [--new-passphrase-fd N] [--json]\n\n"
+	    "Unlocking (every command but init/lock): --token SOCKET [--pin-fd N] asks the\n"
+	    "token (its own user verification, or its PIN from fd N); --passphrase-fd N;\n"
+	    "--recovery-fd N (the recovery words); otherwise the terminal is asked.\n"
+	    "--decoy works on the real vault's decoy compartment.\n"
+	    "AMANA_VAULT_TEST_PASSPHRASE is for tests only. 'amana vault help' lists the\n"
+	    "subcommands. Docs: docs/0500-0504.\n"},
 	{"cred", cmd_cred, "credentials: device key, import, list, show",
 	    "usage: amana cred keygen|device-key|import|list|show ...\n\n"
 	    "Run 'amana cred help' for the list and 'amana cred CMD --help' for each.\n"},
