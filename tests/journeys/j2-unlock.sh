@@ -48,10 +48,16 @@ done
 sensor t1 finger "$(fimg $FINGER_A 7)"
 refused "now even the enrolled finger ${FINGER_A}_7" 1 "refused" blocked \
 	"$AMANA" vault list "$P/vault" --token "$T1"
+pins=$(pin_left t1)
+refused "a wrong PIN (1234)" 1 "refused" wrongpin \
+	"$AMANA" vault list "$P/vault" --token "$T1" --pin-fd 4 4< <(printf '1234\n')
+[ "$(pin_left t1)" = $((pins - 1)) ] && ok "token's PIN retries: $pins -> $(pin_left t1) (locked at 0)" ||
+	bad "PIN retries should drop by one: $pins -> $(pin_left t1)"
 step "token PIN typed by the worker: vault open" pin \
 	"$AMANA" vault list "$P/vault" --token "$T1" --pin-fd 4 4< <(printf '%s\n' "$TOKEN_PIN")
-[ "$(uv_left t1)" = 5 ] && ok "the correct PIN reset the UV retries to 5" ||
-	bad "UV retries after the PIN: $(uv_left t1), want 5"
+[ "$(uv_left t1)" = 5 ] && [ "$(pin_left t1)" = "$pins" ] &&
+	ok "the correct PIN reset the UV retries to 5 and the PIN retries to $pins" ||
+	bad "after the PIN: UV retries $(uv_left t1) (want 5), PIN retries $(pin_left t1) (want $pins)"
 if vault_open_finger t1 after "$AMANA" vault list "$P/vault"; then
 	ok "the finger works again"
 else
@@ -70,4 +76,4 @@ else
 	bad "duress PIN did not open the decoy"; show
 fi
 token_stop t1
-j_end "finger and face open the vault, another finger is refused, 5 failures block UV until the PIN, the duress PIN opens only the decoy"
+j_end "finger and face open the vault, another finger is refused, 5 failures block UV until the PIN (a wrong PIN costs a PIN retry), the duress PIN opens only the decoy"

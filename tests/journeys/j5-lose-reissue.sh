@@ -12,6 +12,9 @@ j_begin 5 "lose and reissue"
 j_require 1 3
 NGO=$J_STATE/ngo W=$J_STATE/wire P=$J_STATE/phone O=$J_STATE/officer
 token_stop_all
+# From here on the worker's first token and phone are gone: journeys 1-4
+# no longer describe this state directory (a later run of them starts over).
+rm -f "$J_STATE"/results/[1-4]
 rm -rf "$J_STATE/token/t2" "$J_STATE/lost"
 mkdir -p "$J_STATE/lost"
 
