@@ -162,10 +162,12 @@ token_start() {
 	local d=$J_STATE/token/$1
 	mkdir -p "$d"
 	if [ -f "$d/pid" ] && kill -0 "$(cat "$d/pid")" 2>/dev/null; then return 0; fi
-	"$TOKEN" serve --socket "$d/sock" --flash "$d/flash" >>"$d/log" 2>&1 &
+	local sk; sk=$(tsock "$1")
+	mkdir -p "$(dirname "$sk")"
+	"$TOKEN" serve --socket "$sk" --flash "$d/flash" >>"$d/log" 2>&1 &
 	echo $! >"$d/pid"
 	for _ in $(seq 100); do
-		[ -S "$d/sock" ] && "$JTOKEN" ctl "$d/sock.ctl" ping >/dev/null 2>&1 && return 0
+		[ -S "$sk" ] && "$JTOKEN" ctl "$sk.ctl" ping >/dev/null 2>&1 && return 0
 		sleep 0.05
 	done
 	bad "the token simulator did not start (token/$1/log)"
@@ -175,7 +177,7 @@ token_stop() {
 	local d=$J_STATE/token/$1
 	[ -f "$d/pid" ] || return 0
 	local pid; pid=$(cat "$d/pid")
-	"$JTOKEN" ctl "$d/sock.ctl" quit >/dev/null 2>&1
+	"$JTOKEN" ctl "$(tsock "$1").ctl" quit >/dev/null 2>&1
 	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
 	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
@@ -185,7 +187,15 @@ token_stop_all() {
 	local d
 	for d in "$J_STATE"/token/*/; do [ -d "$d" ] && token_stop "$(basename "$d")"; done
 }
-tsock() { echo "$J_STATE/token/$1/sock"; }
+# The token's socket: beside its flash, or (a UNIX socket path is at most
+# 107 bytes) in a short directory under /tmp named after the state directory.
+tsock() {
+	local p=$J_STATE/token/$1/sock
+	if [ ${#p} -gt 90 ]; then
+		p=/tmp/amana-j-$(printf '%s' "$J_STATE" | sha256sum | cut -c1-12)/$1/sock
+	fi
+	echo "$p"
+}
 # sensor NAME finger|face IMAGE: the worker puts a finger (or face) on the
 # token's sensor; the image is read by the token process only.
 sensor() {

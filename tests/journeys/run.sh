@@ -12,5 +12,5 @@ rc=$?
 for p in "$J_STATE"/token/*/pid "$J_STATE"/lost/token/pid; do
 	[ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null
 done
-rm -rf "$J_STATE"
+rm -rf "$J_STATE" "/tmp/amana-j-$(printf '%s' "$J_STATE" | sha256sum | cut -c1-12)"
 exit $rc
