@@ -17,6 +17,20 @@
 
 static int flash_fd = -1;
 static bool presence_denied;
+/* Simulated power loss: the cut_at-th erase or program since power-up is
+ * cut in the middle (half done) and the image exits 97. 0: never. */
+static uint32_t cut_at, flash_ops;
+
+static bool power_cut_now(void)
+{
+	return cut_at != 0 && ++flash_ops == cut_at;
+}
+
+__attribute__((noreturn)) static void power_lost(void)
+{
+	cm4_semihost_puts("cm4 token: power cut\n");
+	cm4_semihost_exit(97);
+}
 
 /* Sensor side channel parser. Bytes wait in QEMU's socket until
  * sensor_take() asks (the UART holds one byte and QEMU delivers no more), so
@@ -58,27 +72,35 @@ static int flash_read(void *ctx, uint32_t page, uint32_t off, uint8_t *buf,
 	return AMANA_OK;
 }
 
-static int flash_erase(void *ctx, uint32_t page)
+/* Erases the first `upto` bytes of page (the whole page normally). */
+static int erase_bytes(uint32_t page, uint32_t upto)
 {
 	uint8_t ff[256];
-	(void)ctx;
-	if (page >= CM4_STORE_PAGES)
-		return AMANA_ERR_ARG;
 	memset(ff, 0xFF, sizeof(ff));
 	if (cm4_semihost_seek(flash_fd, page * CM4_STORE_PAGE_SIZE) != 0)
 		return AMANA_ERR_IO;
-	for (uint32_t i = 0; i < CM4_STORE_PAGE_SIZE; i += sizeof(ff))
+	for (uint32_t i = 0; i < upto; i += sizeof(ff))
 		if (cm4_semihost_write(flash_fd, ff, sizeof(ff)) != 0)
 			return AMANA_ERR_IO;
 	return AMANA_OK;
 }
 
-static int flash_program(void *ctx, uint32_t page, uint32_t off,
+static int flash_erase(void *ctx, uint32_t page)
+{
+	(void)ctx;
+	if (page >= CM4_STORE_PAGES)
+		return AMANA_ERR_ARG;
+	if (power_cut_now()) {
+		(void)erase_bytes(page, CM4_STORE_PAGE_SIZE / 2);
+		power_lost();
+	}
+	return erase_bytes(page, CM4_STORE_PAGE_SIZE);
+}
+
+static int program_bytes(void *ctx, uint32_t page, uint32_t off,
     const uint8_t *buf, size_t len)
 {
 	uint8_t old[128];
-	if (!flash_range_ok(page, off, len))
-		return AMANA_ERR_ARG;
 	while (len > 0) {
 		size_t n = len < sizeof(old) ? len : sizeof(old);
 		int rc = flash_read(ctx, page, off, old, n);
@@ -94,6 +116,18 @@ static int flash_program(void *ctx, uint32_t page, uint32_t off,
 		len -= n;
 	}
 	return AMANA_OK;
+}
+
+static int flash_program(void *ctx, uint32_t page, uint32_t off,
+    const uint8_t *buf, size_t len)
+{
+	if (!flash_range_ok(page, off, len))
+		return AMANA_ERR_ARG;
+	if (power_cut_now()) {
+		(void)program_bytes(ctx, page, off, buf, len / 2);
+		power_lost();
+	}
+	return program_bytes(ctx, page, off, buf, len);
 }
 
 static int rng(void *ctx, uint8_t *buf, size_t len)
@@ -186,21 +220,25 @@ static void wink(void *ctx)
 	cm4_semihost_puts("cm4 token: wink\n");
 }
 
-int cm4_hal_init(token_hal_t *hal, const char *flash_path, bool deny_presence)
+int cm4_hal_init(token_hal_t *hal, const char *flash_path, bool deny_presence,
+    uint32_t power_cut_at)
 {
 	presence_denied = deny_presence;
+	cut_at = 0; /* a new flash file is formatted in full */
+	flash_ops = 0;
 	flash_fd = cm4_semihost_open(flash_path, 3 /* r+b */);
 	if (flash_fd < 0) {
 		flash_fd = cm4_semihost_open(flash_path, 7 /* w+b */);
 		if (flash_fd < 0)
 			return AMANA_ERR_IO;
 		for (uint32_t p = 0; p < CM4_STORE_PAGES; p++)
-			if (flash_erase(NULL, p) != AMANA_OK)
+			if (erase_bytes(p, CM4_STORE_PAGE_SIZE) != AMANA_OK)
 				return AMANA_ERR_IO;
 	} else if (cm4_semihost_flen(flash_fd) !=
 	    (long)(CM4_STORE_PAGES * CM4_STORE_PAGE_SIZE)) {
 		return AMANA_ERR_IO; /* not our flash file: refuse to touch it */
 	}
+	cut_at = power_cut_at;
 	memset(hal, 0, sizeof(*hal));
 	hal->hid_send = hid_send;
 	hal->flash_page_size = CM4_STORE_PAGE_SIZE;

@@ -13,6 +13,7 @@
  * - sensor_take: probe templates framed on UART1 as
  *   0xA5, modality, length (2 bytes, little-endian), template bytes
  *   (the sensor module's side of a match-on-card token);
+ * - power loss: "cut=N" cuts the N-th flash write (cm4_hal_init);
  * - user_presence: the board has no button; presence is granted at once
  *   (like a token whose touch sensor is always pressed), unless the image
  *   was started with "up=deny" on QEMU's -append line.
@@ -37,7 +38,11 @@
 extern uint64_t cm4_hal_io_ticks;
 
 /* Fills hal; opens (or creates) the flash file at flash_path. Returns 0 or
- * a negative amana_err (AMANA_ERR_IO when the file cannot be opened). */
-int cm4_hal_init(token_hal_t *hal, const char *flash_path, bool deny_presence);
+ * a negative amana_err (AMANA_ERR_IO when the file cannot be opened).
+ * power_cut_at > 0 simulates power loss: the power_cut_at-th flash erase or
+ * program from now on stops half done and the image exits 97 (the tests cut
+ * at every write in turn). */
+int cm4_hal_init(token_hal_t *hal, const char *flash_path, bool deny_presence,
+    uint32_t power_cut_at);
 
 #endif /* AMANA_CM4_HAL_H */

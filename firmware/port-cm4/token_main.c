@@ -1,6 +1,8 @@
 /*
  * token_main.c: the token image's main loop. QEMU's -append line carries
- * "flash=PATH" (the store's host file, required) and optionally "up=deny".
+ * "flash=PATH" (the store's host file, required) and optionally "up=deny"
+ * (presence refused) and "cut=N" (power lost at the N-th flash write, exit
+ * 97).
  *
  * UART0 bytes are gathered into 64-byte reports and fed to the core; a
  * report left half-received for 1 s is dropped, so a host that disconnected
@@ -67,7 +69,7 @@ static void report_trace(uint64_t ticks)
 
 int main(void)
 {
-	static char cmdline[192], flash_path[160], up[8];
+	static char cmdline[192], flash_path[160], up[8], cut[12];
 	token_hal_t hal;
 	uint8_t report[TOKEN_HID_REPORT_LEN];
 	size_t have = 0;
@@ -80,13 +82,18 @@ int main(void)
 	cm4_crypto_arena_init();
 	if (cm4_semihost_cmdline(cmdline, sizeof(cmdline)) != 0 ||
 	    !arg_value(cmdline, "flash", flash_path, sizeof(flash_path))) {
-		cm4_semihost_puts("cm4 token: usage: -append \"flash=PATH [up=deny]\"\n");
+		cm4_semihost_puts("cm4 token: usage: -append "
+		    "\"flash=PATH [up=deny] [cut=N] [trace]\"\n");
 		return 2;
 	}
 	bool deny = arg_value(cmdline, "up", up, sizeof(up)) &&
 	    strcmp(up, "deny") == 0;
 	bool trace = strstr(cmdline, "trace") != NULL;
-	if (cm4_hal_init(&hal, flash_path, deny) != 0 ||
+	uint32_t cut_at = 0;
+	if (arg_value(cmdline, "cut", cut, sizeof(cut)))
+		for (const char *p = cut; *p >= '0' && *p <= '9'; p++)
+			cut_at = cut_at * 10u + (uint32_t)(*p - '0');
+	if (cm4_hal_init(&hal, flash_path, deny, cut_at) != 0 ||
 	    token_init(&token, &hal) != 0) {
 		cm4_semihost_puts("cm4 token: power-up failed (flash or RNG)\n");
 		return 3;

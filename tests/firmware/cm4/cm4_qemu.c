@@ -147,9 +147,20 @@ int cm4_qemu_alive(cm4_qemu_t *q)
 		return 0;
 	if (waitpid(q->pid, &st, WNOHANG) == q->pid) {
 		q->pid = 0;
+		q->exit_status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 		return 0;
 	}
 	return 1;
+}
+
+int cm4_qemu_wait_exit(cm4_qemu_t *q, int ms)
+{
+	for (int waited = 0; cm4_qemu_alive(q); waited += 20) {
+		if (waited >= ms)
+			return -1;
+		sleep_ms(20);
+	}
+	return q->exit_status;
 }
 
 int cm4_qemu_sensor_send(cm4_qemu_t *q, uint8_t modality, const uint8_t *tmpl,

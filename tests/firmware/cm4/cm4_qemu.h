@@ -21,6 +21,7 @@ typedef struct cm4_qemu {
 	char hid[128], sensor[128], flash[128], log[128];
 	int sensor_fd;
 	long log_off;    /* how far cm4_qemu_trace() has read the log */
+	int exit_status; /* QEMU's exit code once cm4_qemu_alive() saw it end */
 } cm4_qemu_t;
 
 /* Starts QEMU on elf; extra is appended to the image's command line.
@@ -43,6 +44,10 @@ int cm4_qemu_connect_hid(const cm4_qemu_t *q);
 
 /* 1 while QEMU runs; 0 once it has exited (a fault exits 99). */
 int cm4_qemu_alive(cm4_qemu_t *q);
+
+/* Waits up to ms for QEMU to end; its exit code (the image's semihosting
+ * exit: 97 power cut, 99 fault), or -1 if it still runs. */
+int cm4_qemu_wait_exit(cm4_qemu_t *q, int ms);
 
 /* Sends a probe template on the sensor UART (modality 1 finger, 2 face). */
 int cm4_qemu_sensor_send(cm4_qemu_t *q, uint8_t modality, const uint8_t *tmpl,
