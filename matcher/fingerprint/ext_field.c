@@ -22,6 +22,32 @@ static int cmp_float(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+#define SEG_ENERGY 0.08f
+#define SEG_COH 0.15f
+#define SEG_WIDE 0.0f
+#define SEG_SPACING 1.6f   /* largest / smallest ridge spacing in a block */
+#define SEG_PERIODIC 0.3f  /* share of neighbours with even ridges */
+
+/* 3x3 majority vote: smooths the ragged edge of the foreground. */
+static void majority(uint8_t *m, int bw, int bh, float *scratch)
+{
+	for (int y = 0; y < bh; y++)
+		for (int x = 0; x < bw; x++) {
+			int n = 0, c = 0;
+			for (int dy = -1; dy <= 1; dy++)
+				for (int dx = -1; dx <= 1; dx++) {
+					int xx = x + dx, yy = y + dy;
+					if (xx < 0 || yy < 0 || xx >= bw || yy >= bh)
+						continue;
+					n++;
+					c += m[yy * bw + xx];
+				}
+			scratch[y * bw + x] = 2 * c > n ? 1.0f : 0.0f;
+		}
+	for (int k = 0; k < bw * bh; k++)
+		m[k] = scratch[k] > 0.5f;
+}
+
 /* Keeps the largest 8-connected region of mask and fills its holes. */
 static void clean_mask(uint8_t *m, int bw, int bh)
 {
@@ -138,18 +164,22 @@ static float block_period(const ext_img_t *im, float cx, float cy, float th)
 	}
 	if (mx - mn < 1.0f)
 		return 0.0f;
-	float first = -1.0f, last = -1.0f;
-	int count = 0;
+	int pos[32], count = 0;
 	for (int i = 1; i < 32; i++)
-		if (sig[i] < sig[i - 1] && sig[i] <= sig[i + 1]) {
-			if (first < 0.0f)
-				first = (float)i;
-			last = (float)i;
-			count++;
-		}
-	if (count < 2)
+		if (sig[i] < sig[i - 1] && sig[i] <= sig[i + 1])
+			pos[count++] = i;
+	if (count < 3)
 		return 0.0f;
-	float p = (last - first) / (float)(count - 1);
+	/* ridges are evenly spaced; an edge or a smudge is not */
+	int dmin = 99, dmax = 0;
+	for (int i = 1; i < count; i++) {
+		int d = pos[i] - pos[i - 1];
+		dmin = d < dmin ? d : dmin;
+		dmax = d > dmax ? d : dmax;
+	}
+	if ((float)dmax > SEG_SPACING * (float)dmin)
+		return 0.0f;
+	float p = (float)(pos[count - 1] - pos[0]) / (float)(count - 1);
 	return (p >= 3.0f && p <= 20.0f) ? p : 0.0f;
 }
 
@@ -223,17 +253,21 @@ int ext_field_compute(const ext_img_t *im, ext_field_t *f)
 		ext_field_free(f);
 		return AMANA_ERR_NOMEM;
 	}
-	memcpy(sorted, tmp, (size_t)nb * sizeof(float));
-	qsort(sorted, (size_t)nb, sizeof(float), cmp_float);
-	float strong = sorted[(nb * 95) / 100];
-	for (int k = 0; k < nb; k++)
-		f->mask[k] = tmp[k] > 0.08f * strong && f->coh[k] > 0.15f;
-	clean_mask(f->mask, bw, bh);
-	/* smooth the doubled-angle field (Gaussian sigma ~1.5 blocks) */
+	/* smooth the doubled-angle field (Gaussian sigma ~1.5 blocks); the
+	 * agreement of the unit vectors over that 40-pixel window is a second
+	 * coherence that noise (which has energy) does not reach */
 	static const float g5[5] = {0.135f, 0.607f, 1.0f, 0.607f, 0.135f};
+	float *wide = malloc((size_t)nb * sizeof(float));
+	if (wide == NULL) {
+		free(sorted);
+		free(vx);
+		free(bxx);
+		ext_field_free(f);
+		return AMANA_ERR_NOMEM;
+	}
 	for (int by = 0; by < bh; by++)
 		for (int bx = 0; bx < bw; bx++) {
-			float sx = 0, sy = 0;
+			float sx = 0, sy = 0, ux = 0, uy = 0, us = 0;
 			for (int dy = -2; dy <= 2; dy++)
 				for (int dx = -2; dx <= 2; dx++) {
 					int x = bx + dx, y = by + dy;
@@ -243,10 +277,15 @@ int ext_field_compute(const ext_img_t *im, ext_field_t *f)
 					float n = sqrtf(vx[k] * vx[k] + vy[k] * vy[k]);
 					if (n <= 0.0f)
 						continue;
-					float wgt = g5[dx + 2] * g5[dy + 2] * f->coh[k] / n;
+					float g = g5[dx + 2] * g5[dy + 2];
+					float wgt = g * f->coh[k] / n;
 					sx += wgt * vx[k];
 					sy += wgt * vy[k];
+					ux += g * vx[k] / n;
+					uy += g * vy[k] / n;
+					us += g;
 				}
+			wide[by * bw + bx] = us > 0 ? sqrtf(ux * ux + uy * uy) / us : 0;
 			/* gradient angle is atan2(sy, sx) / 2; ridges are normal */
 			float th = 0.5f * atan2f(sy, sx) + 1.5707963f;
 			if (th >= 3.14159265f)
@@ -255,6 +294,20 @@ int ext_field_compute(const ext_img_t *im, ext_field_t *f)
 				th += 3.14159265f;
 			f->theta[by * bw + bx] = th;
 		}
+	/* foreground: coherent energy above a fraction of the strong blocks,
+	 * and a direction that holds over the wide window */
+	for (int k = 0; k < nb; k++)
+		tmp[k] *= f->coh[k];
+	memcpy(sorted, tmp, (size_t)nb * sizeof(float));
+	qsort(sorted, (size_t)nb, sizeof(float), cmp_float);
+	float strong = sorted[(nb * 95) / 100];
+	for (int k = 0; k < nb; k++)
+		f->mask[k] = tmp[k] > SEG_ENERGY * strong && f->coh[k] > SEG_COH &&
+		    wide[k] > SEG_WIDE;
+	free(wide);
+	majority(f->mask, bw, bh, sorted);
+	majority(f->mask, bw, bh, sorted);
+	clean_mask(f->mask, bw, bh);
 	/* ridge period */
 	int nvalid = 0;
 	for (int by = 0; by < bh; by++)
@@ -268,6 +321,26 @@ int ext_field_compute(const ext_img_t *im, ext_field_t *f)
 			if (p > 0.0f)
 				sorted[nvalid++] = p;
 		}
+	/* background that passed the energy test (scanner edges, smudges)
+	 * has no even ridge spacing: keep blocks whose neighbourhood mostly
+	 * has one */
+	for (int by = 0; by < bh; by++)
+		for (int bx = 0; bx < bw; bx++) {
+			int n = 0, c = 0;
+			for (int dy = -1; dy <= 1; dy++)
+				for (int dx = -1; dx <= 1; dx++) {
+					int x = bx + dx, y = by + dy;
+					if (x < 0 || y < 0 || x >= bw || y >= bh)
+						continue;
+					n++;
+					c += f->period[y * bw + x] > 0.0f;
+				}
+			tmp[by * bw + bx] = (float)c >= SEG_PERIODIC * (float)n ? 1.0f : 0.0f;
+		}
+	for (int k = 0; k < nb; k++)
+		f->mask[k] = f->mask[k] && tmp[k] > 0.5f;
+	majority(f->mask, bw, bh, tmp);
+	clean_mask(f->mask, bw, bh);
 	float med = 9.0f;
 	if (nvalid > 0) {
 		qsort(sorted, (size_t)nvalid, sizeof(float), cmp_float);

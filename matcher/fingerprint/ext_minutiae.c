@@ -19,6 +19,11 @@
 #include "ext.h"
 
 #define MAX_CAND 1024
+#define EXT_EDGE 1          /* blocks of foreground a candidate needs around */
+#define EXT_TRACE 1.0f      /* branch length checked, in ridge periods */
+#define EXT_CLUSTER 0.5f    /* closer candidates are noise, in periods */
+#define EXT_BROKEN 0.0f     /* facing endings closer are a broken ridge (off:
+                               * MCC tolerates the pair better than a loss) */
 
 typedef struct cand {
 	int x, y, type;
@@ -94,8 +99,8 @@ int ext_minutiae(const uint8_t *s, int w, int h, const ext_field_t *f,
 			if (cn != 1 && cn != 3)
 				continue;
 			int bx = x / EXT_B, by = y / EXT_B, inside = 1;
-			for (int dy = -2; dy <= 2 && inside; dy++)
-				for (int dx = -2; dx <= 2 && inside; dx++) {
+			for (int dy = -EXT_EDGE; dy <= EXT_EDGE && inside; dy++)
+				for (int dx = -EXT_EDGE; dx <= EXT_EDGE && inside; dx++) {
 					int xx = bx + dx, yy = by + dy;
 					inside = xx >= 0 && yy >= 0 && xx < f->bw &&
 					    yy < f->bh && f->mask[yy * f->bw + xx];
@@ -104,7 +109,7 @@ int ext_minutiae(const uint8_t *s, int w, int h, const ext_field_t *f,
 				continue;
 			int b = by * f->bw + bx;
 			float per = f->period[b];
-			int len = (int)(per * 1.6f) + 2;
+			int len = (int)(per * EXT_TRACE) + 2;
 			/* branches */
 			float vx[3], vy[3];
 			int nbr = 0, bad = 0;
@@ -132,34 +137,17 @@ int ext_minutiae(const uint8_t *s, int w, int h, const ext_field_t *f,
 			}
 			if (bad || nbr != (cn == 1 ? 1 : 3))
 				continue;
-			float ax, ay;
-			if (cn == 1) {
-				ax = vx[0];
-				ay = vy[0];
-			} else {
-				/* the stem is the branch furthest in angle from the
-				 * others; the direction is its opposite */
-				float best = -1;
-				int stem = 0;
-				for (int i = 0; i < 3; i++) {
-					float a1 = atan2f(vy[i], vx[i]), sum = 0;
-					for (int j = 0; j < 3; j++) {
-						if (j == i)
-							continue;
-						float d = fabsf(a1 - atan2f(vy[j], vx[j]));
-						sum += d > 3.14159265f ? 6.2831853f - d : d;
-					}
-					if (sum > best) {
-						best = sum;
-						stem = i;
-					}
-				}
-				ax = -vx[stem];
-				ay = -vy[stem];
-			}
+			/* the orientation field gives the direction modulo pi; the
+			 * branches give the sense: the ending's one branch, or the
+			 * two forks of a bifurcation against its stem (a majority
+			 * of signs, robust to a short or bent branch) */
 			float th = f->theta[b];
-			float ox = cosf(th), oy = sinf(th);
-			if (ox * ax + oy * ay < 0)
+			float ox = cosf(th), oy = sinf(th), vote = 0;
+			for (int i = 0; i < nbr; i++) {
+				float pr = ox * vx[i] + oy * vy[i];
+				vote += pr > 0 ? 1.0f : pr < 0 ? -1.0f : 0.0f;
+			}
+			if (vote < 0)
 				th += 3.14159265f;
 			/* distance to the edge in blocks, up to 4 */
 			int edge = 4;
@@ -186,12 +174,12 @@ int ext_minutiae(const uint8_t *s, int w, int h, const ext_field_t *f,
 			float dx = (float)(c[j].x - c[i].x), dy = (float)(c[j].y - c[i].y);
 			float d2 = dx * dx + dy * dy;
 			float per = f->period[(c[i].y / EXT_B) * f->bw + c[i].x / EXT_B];
-			if (d2 < 0.36f * per * per) {
+			if (d2 < EXT_CLUSTER * EXT_CLUSTER * per * per) {
 				c[i].dead = c[j].dead = 1;
 				continue;
 			}
 			if (c[i].type == AMANA_FP_TYPE_ENDING && c[j].type == AMANA_FP_TYPE_ENDING &&
-			    d2 < 2.25f * per * per) {
+			    d2 < EXT_BROKEN * EXT_BROKEN * per * per) {
 				float ca = cosf(c[i].dir) * cosf(c[j].dir) + sinf(c[i].dir) * sinf(c[j].dir);
 				if (ca < -0.7f)
 					c[i].dead = c[j].dead = 1;
