@@ -49,8 +49,16 @@ J_NUM=
 out() { [ "$J_QUIET" = 1 ] || printf '%s\n' "$*"; }
 party() { out ""; out "[$1]"; }
 say() { out "    $*"; }
-ok() { out "    ok    $*"; }
-bad() { J_FAILS=$((J_FAILS + 1)); printf '    FAIL  %s\n' "$*"; }
+# Every check and crossing is also kept as JSON lines (results/NUM.jsonl)
+# for tools/demo --json.
+jstr() { printf '"%s"' "$(printf '%s' "$1" | tr -d '\000-\037' | sed 's/\\/\\\\/g; s/"/\\"/g')"; }
+jlog() { [ -z "$J_NUM" ] || printf '%s\n' "$1" >>"$J_STATE/results/$J_NUM.jsonl"; }
+ok() { out "    ok    $*"; jlog "{\"check\":$(jstr "$*"),\"result\":\"pass\"}"; }
+bad() {
+	J_FAILS=$((J_FAILS + 1))
+	printf '    FAIL  %s\n' "$*"
+	jlog "{\"check\":$(jstr "$*"),\"result\":\"fail\"}"
+}
 bytes() { stat -c %s "$1" 2>/dev/null || echo 0; }
 # crossed FROM TO WHAT FILE...: what went from one party to another.
 crossed() {
@@ -59,16 +67,18 @@ crossed() {
 	for f in "$@"; do n=$((n + $(bytes "$f"))); done
 	[ $# -gt 1 ] && extra=" in $# files"
 	out "    -->   $from -> $to: $what: $n bytes$extra"
+	jlog "{\"from\":$(jstr "$from"),\"to\":$(jstr "$to"),\"what\":$(jstr "$what"),\"bytes\":$n,\"files\":$#}"
 }
 # missing STEP REASON: a step that cannot run because a part is missing.
 missing() {
 	J_MISSING+=("$1: $2")
 	printf '    MISSING  %s (%s)\n' "$1" "$2"
+	jlog "{\"check\":$(jstr "$1"),\"result\":\"missing\",\"reason\":$(jstr "$2")}"
 }
 
 j_begin() { # j_begin NUM NAME
 	J_NUM=$1 J_NAME=$2
-	rm -f "$J_STATE/results/$J_NUM"
+	rm -f "$J_STATE/results/$J_NUM" "$J_STATE/results/$J_NUM.jsonl"
 	out ""
 	case $J_NUM in
 	[0-9]) out "=== Journey $J_NUM: $J_NAME ===" ;;
