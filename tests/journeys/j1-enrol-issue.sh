@@ -156,6 +156,9 @@ crossed phone "NGO desk" "encrypted vault backup (the NGO cannot open it)" "$NGO
 party "NGO desk: the registry"
 step "registry rows of case $WORKER_CASE" reglist "$ISSUER" registry list --dir "$NGO" --worker "$WORKER_CASE"
 show
+say "a row holds: case reference, type, time, desk, SHA-256 of the signer certificate, of the"
+say "device key and of the credential, validity, status entry, state; no name, no claim, no"
+say "biometric data, no image (docs/0701: text columns of bounded length, no BLOB)"
 rows=$(grep -c "case $WORKER_CASE" "$J_OUT")
 [ "$rows" = 2 ] || bad "the registry should hold 2 issuances, holds $rows"
 token_stop t1
