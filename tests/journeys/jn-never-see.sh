@@ -66,5 +66,12 @@ mapfile -t ph < <(find "$J_STATE/phone" "$J_STATE/paper" -type f)
 scan_party "vault, recovery words" "${ph[@]}"
 party "everything outside the tokens"
 scan_party "every file the journeys wrote outside the tokens (wire, logs, simulator logs)" "${outside[@]}"
+party "secrets typed or written on paper"
+leaks=$(grep -rlF -- "$PASSPHRASE" "$J_STATE" 2>/dev/null | wc -l)
+[ "$leaks" = 0 ] && ok "the vault passphrase is in no file" || bad "the vault passphrase is in $leaks file(s)"
+words=$(cut -d' ' -f1-4 "$J_STATE/paper/recovery-words")
+leaks=$(grep -rlF -- "$words" "$J_STATE" 2>/dev/null | grep -v "^$J_STATE/paper/" | wc -l)
+[ -n "$words" ] && [ "$leaks" = 0 ] && ok "the recovery words are on paper only" ||
+	bad "the recovery words are in $leaks file(s) besides the paper"
 [ $J_FAILS -gt 0 ] && j_end "template or image bytes found outside the tokens (see above)"
 j_end "${#outside[@]} files outside the tokens hold no template, no ISO record and no image bytes of the worker; the tokens' flash does hold the references (control)"
