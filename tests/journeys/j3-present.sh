@@ -35,7 +35,7 @@ printf '%s\n' "${ELEMENTS[@]}" | sort >"$O/requested-elements"
 step "request for ${#ELEMENTS[@]} elements of the work entitlement, fresh nonce and reader key" \
 	request "$VERIFY" request --doctype $ENT_TYPE "${args[@]}" \
 	--verifier "Labour inspection, Klang checkpoint 4" -o "$O/request.cbor" --qr "$W/request.png"
-crossed officer phone "request shown as a QR code (the phone's camera reads it)" "$W/request.png"
+crossed officer phone "request ($(bytes "$O/request.cbor")-byte CBOR) shown as a QR code the phone's camera reads; PNG" "$W/request.png"
 
 party "worker's phone: consent"
 WT=$(mktemp -d "$P/.present.XXXXXX")
@@ -48,7 +48,8 @@ if vault_open_finger t1 get "$AMANA" vault get "$P/vault" wallet -o "$WT/wallet.
 else
 	bad "vault get"; show
 fi
-if run present "$AMANA" present "$W/request.png" --wallet "$WT" --yes --qr "$W/response.png"; then
+if run present "$AMANA" present "$W/request.png" --wallet "$WT" --yes --qr "$W/response.png" \
+	-o "$W/response.cbor"; then
 	say "what the worker sees on the phone before saying yes:"
 	show
 	ok "worker consented; DeviceResponse signed by the device key for this request"
@@ -58,7 +59,7 @@ fi
 rm -rf "$WT"
 set -- "$W"/response*.png
 if [ -f "$1" ]; then
-	crossed phone officer "response shown as QR code(s)" "$@"
+	crossed phone officer "DeviceResponse ($(bytes "$W/response.cbor") bytes) shown as $# QR code(s); PNG" "$@"
 	echo "$#" >"$J_STATE/wire/response-codes"
 else
 	bad "no response QR code written"

@@ -48,6 +48,6 @@ else
 	bad "disclosed elements differ from the requested ones: $(tr '\n' ' ' <"$O/disclosed-elements")"
 fi
 party "what crossed at the checkpoint"
-crossed officer phone "request" "$W/request.png"
-crossed phone officer "response" "$W"/response*.png
+crossed officer phone "request, as a QR code (PNG)" "$W/request.png"
+crossed phone officer "response, as QR code(s) (PNG)" "$W"/response*.png
 j_end "accepted offline$([[ $OFF_NET == "no network at all"* ]] && echo ' in a namespace without network') from $n QR photo(s); trust chain, issuer signature, digests, validity, device signature, status checked"
