@@ -22,6 +22,7 @@ static int cmp_float(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+#define ORI_SIGMA 1.5f     /* orientation smoothing, blocks */
 #define SEG_ENERGY 0.08f
 #define SEG_COH 0.15f
 #define SEG_WIDE 0.0f
@@ -256,7 +257,9 @@ int ext_field_compute(const ext_img_t *im, ext_field_t *f)
 	/* smooth the doubled-angle field (Gaussian sigma ~1.5 blocks); the
 	 * agreement of the unit vectors over that 40-pixel window is a second
 	 * coherence that noise (which has energy) does not reach */
-	static const float g5[5] = {0.135f, 0.607f, 1.0f, 0.607f, 0.135f};
+	float g5[5];
+	for (int i = 0; i < 5; i++)
+		g5[i] = expf(-(float)((i - 2) * (i - 2)) / (2.0f * ORI_SIGMA * ORI_SIGMA));
 	float *wide = malloc((size_t)nb * sizeof(float));
 	if (wide == NULL) {
 		free(sorted);
