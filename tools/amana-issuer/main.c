@@ -226,6 +226,7 @@ static int cmd_issue(int argc, char **argv)
 		r = credio_read(path, 65536, &ds, &ds_len);
 	}
 	if (r != AMANA_OK) {
+		sodium_memzero(ds_sk, sizeof(ds_sk)); /* read before ds.crt failed */
 		free(text);
 		return cli_fail(r, "%s", path);
 	}
