@@ -1,5 +1,6 @@
 /* cmd_cred.c: `amana cred ...`: the wallet's device key and the credentials
- * it holds (keygen, device-key, import, list, show). */
+ * it holds (keygen, device-key, import, list, show), kept in the vault or a
+ * plain wallet directory (cred_store.h). */
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,18 +16,23 @@
 int cmd_cred(int argc, char **argv);
 
 typedef struct copts {
-	const char *wallet, *pos, *out;
+	cred_store_where_t where;
+	const char *pos, *out;
 	bool json;
 } copts_t;
 
 static int parse(int argc, char **argv, copts_t *o)
 {
 	memset(o, 0, sizeof(*o));
+	cred_store_where_init(&o->where);
 	for (int i = 1; i < argc; i++) {
+		int used = cred_store_arg(&o->where, argc, argv, &i);
+		if (used == CLI_EXIT_USAGE)
+			return used;
+		if (used == 1)
+			continue;
 		if (strcmp(argv[i], "--json") == 0)
 			o->json = true;
-		else if (strcmp(argv[i], "--wallet") == 0 && i + 1 < argc)
-			o->wallet = argv[++i];
 		else if ((strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--out") == 0) && i + 1 < argc)
 			o->out = argv[++i];
 		else if (argv[i][0] != '-' && o->pos == NULL)
@@ -37,18 +43,28 @@ static int parse(int argc, char **argv, copts_t *o)
 	return CLI_EXIT_OK;
 }
 
-static int print_pk(const char *dir, const char *out)
+/* Opens the store the options name; on failure prints why and returns the
+ * exit code (a wrong secret: 1, nothing written). */
+static int open_store(const copts_t *o, cred_store_t **s)
 {
-	uint8_t sk[64];
+	int r = cred_store_open(&o->where, s);
+	if (r == AMANA_OK)
+		return CLI_EXIT_OK;
+	if (o->where.vault != NULL && o->where.wallet != NULL)
+		return cli_usage_error("give --vault DIR or --wallet DIR, not both");
+	if (r == AMANA_ERR_ARG && o->where.wallet != NULL)
+		return cli_usage_error("the unlock options need a vault (--vault DIR)");
+	return cli_fail(r, "credential store %s", o->where.vault != NULL ? o->where.vault :
+	    o->where.wallet != NULL ? o->where.wallet : "(default)");
+}
+
+static int print_pk(const uint8_t pk[32], const char *out)
+{
 	char hex[66];
-	int r = cred_store_device_key(dir, sk);
-	if (r != AMANA_OK)
-		return cli_fail(r, "no device key in %s (run 'amana cred keygen')", dir);
-	credio_hex(sk + 32, 32, hex);
-	sodium_memzero(sk, sizeof(sk));
+	credio_hex(pk, 32, hex);
 	if (out != NULL) {
 		hex[64] = '\n';
-		r = credio_write(out, (const uint8_t *)hex, 65, 0644);
+		int r = credio_write(out, (const uint8_t *)hex, 65, 0644);
 		hex[64] = '\0';
 		if (r != AMANA_OK)
 			return cli_fail(r, "%s", out);
@@ -60,61 +76,58 @@ static int print_pk(const char *dir, const char *out)
 static int cred_keygen(int argc, char **argv)
 {
 	copts_t o;
-	char dir[4096], p[4200];
+	cred_store_t *s = NULL;
+	uint8_t pk[32];
 	int rc = parse(argc, argv, &o);
+	if (rc == CLI_EXIT_OK)
+		rc = open_store(&o, &s);
 	if (rc != CLI_EXIT_OK)
 		return rc;
-	if (cred_store_dir(o.wallet, dir, sizeof(dir)) != AMANA_OK)
-		return cli_usage_error("no wallet directory: use --wallet DIR");
-	struct stat st;
-	snprintf(p, sizeof(p), "%s/device.key", dir);
-	if (stat(p, &st) == 0)
-		return cli_fail(AMANA_ERR_EXISTS, "%s", p);
-	char parent[4200];
-	snprintf(parent, sizeof(parent), "%s", dir);
-	for (char *s = parent + 1; *s != '\0'; s++)
-		if (*s == '/') {
-			*s = '\0';
-			mkdir(parent, 0700);
-			*s = '/';
-		}
-	mkdir(dir, 0700);
-	uint8_t pk[32], sk[64];
-	crypto_sign_keypair(pk, sk);
-	int r = credio_write(p, sk, 64, 0600);
-	sodium_memzero(sk, sizeof(sk));
+	int r = cred_store_keygen(s, pk);
 	if (r != AMANA_OK)
-		return cli_fail(r, "%s", p);
-	fprintf(stderr, "device key created in %s; public key:\n", p);
-	return print_pk(dir, o.out);
+		rc = cli_fail(r, "device key in %s", cred_store_path(s));
+	else
+		fprintf(stderr, "device key created in %s%s; public key:\n", cred_store_path(s),
+		    cred_store_is_vault(s) ? " (vault record " CRED_STORE_KEY_NAME ")" : "/device.key");
+	cred_store_free(&s);
+	return rc == CLI_EXIT_OK ? print_pk(pk, o.out) : rc;
 }
 
 static int cred_device_key(int argc, char **argv)
 {
 	copts_t o;
-	char dir[4096];
+	cred_store_t *s = NULL;
+	uint8_t pk[32];
 	int rc = parse(argc, argv, &o);
+	if (rc == CLI_EXIT_OK)
+		rc = open_store(&o, &s);
 	if (rc != CLI_EXIT_OK)
 		return rc;
-	if (cred_store_dir(o.wallet, dir, sizeof(dir)) != AMANA_OK)
-		return cli_usage_error("no wallet directory: use --wallet DIR");
-	return print_pk(dir, o.out);
+	uint8_t *sk = sodium_malloc(64);
+	int r = sk == NULL ? AMANA_ERR_NOMEM : cred_store_device_key(s, sk);
+	if (r == AMANA_OK)
+		memcpy(pk, sk + 32, 32);
+	else
+		rc = cli_fail(r, "no device key in %s (run 'amana cred keygen')", cred_store_path(s));
+	if (sk != NULL)
+		sodium_free(sk);
+	cred_store_free(&s);
+	return rc == CLI_EXIT_OK ? print_pk(pk, o.out) : rc;
 }
 
 static int cred_import(int argc, char **argv)
 {
 	copts_t o;
-	char dir[4096], p[4200];
+	cred_store_t *s = NULL;
 	int rc = parse(argc, argv, &o);
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	if (o.pos == NULL)
 		return cli_usage_error("import needs a credential file");
-	if (cred_store_dir(o.wallet, dir, sizeof(dir)) != AMANA_OK)
-		return cli_usage_error("no wallet directory: use --wallet DIR");
-	uint8_t *buf = NULL, sk[64];
+	uint8_t *buf = NULL, *sk = NULL;
 	size_t n;
 	amana_mdoc_t *m = NULL;
+	/* the file first: a bad one costs no unlock */
 	int r = credio_read(o.pos, AMANA_MDOC_MAX_BYTES, &buf, &n);
 	if (r == AMANA_OK)
 		r = amana_mdoc_parse(buf, n, &m);
@@ -122,47 +135,60 @@ static int cred_import(int argc, char **argv)
 		free(buf);
 		return cli_fail(r, "%s", o.pos);
 	}
+	if ((rc = open_store(&o, &s)) != CLI_EXIT_OK) {
+		amana_mdoc_free(&m);
+		free(buf);
+		return rc;
+	}
 	/* a credential bound to another device could never be presented */
-	r = cred_store_device_key(dir, sk);
+	sk = sodium_malloc(64);
+	r = sk == NULL ? AMANA_ERR_NOMEM : cred_store_device_key(s, sk);
 	amana_cose_key_t mine = {AMANA_COSE_KTY_OKP, AMANA_COSE_CRV_ED25519, {0}, {0}};
-	memcpy(mine.x, sk + 32, 32);
-	sodium_memzero(sk, sizeof(sk));
+	if (r == AMANA_OK)
+		memcpy(mine.x, sk + 32, 32);
+	if (sk != NULL)
+		sodium_free(sk);
 	if (r == AMANA_OK && !amana_cose_key_eq(&mine, amana_mdoc_device_key(m)))
 		r = AMANA_ERR_MDOC_DEVICE_KEY;
 	uint8_t h[32];
-	char hex[17];
+	char hex[17], name[CRED_STORE_NAME];
 	crypto_hash_sha256(h, buf, n);
 	credio_hex(h, 8, hex);
-	snprintf(p, sizeof(p), "%s/creds", dir);
-	mkdir(p, 0700);
-	snprintf(p, sizeof(p), "%s/creds/%s-%s.mdoc", dir, amana_mdoc_doctype(m), hex);
+	snprintf(name, sizeof(name), "%.46s-%s", amana_mdoc_doctype(m), hex);
 	if (r == AMANA_OK)
-		r = credio_write(p, buf, n, 0600);
+		r = cred_store_put(s, name, buf, n);
 	if (r == AMANA_OK)
-		printf("imported %s (%zu elements) as %s-%s\n", amana_mdoc_doctype(m),
-		    amana_mdoc_element_count(m), amana_mdoc_doctype(m), hex);
+		printf("imported %s (%zu elements) as %s\n", amana_mdoc_doctype(m),
+		    amana_mdoc_element_count(m), name);
+	else
+		rc = cli_fail(r, "import %s into %s", o.pos, cred_store_path(s));
+	cred_store_free(&s);
 	amana_mdoc_free(&m);
 	free(buf);
-	return r == AMANA_OK ? CLI_EXIT_OK : cli_fail(r, "import %s", o.pos);
+	return rc;
 }
 
 static int cred_list_show(int argc, char **argv, bool show)
 {
 	copts_t o;
-	char dir[4096];
 	int rc = parse(argc, argv, &o);
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	if (show && o.pos == NULL)
 		return cli_usage_error("show needs a credential name (see 'amana cred list')");
-	if (cred_store_dir(o.wallet, dir, sizeof(dir)) != AMANA_OK)
-		return cli_usage_error("no wallet directory: use --wallet DIR");
+	cred_store_t *st = NULL;
+	if ((rc = open_store(&o, &st)) != CLI_EXIT_OK)
+		return rc;
 	amana_mdoc_t *creds[CRED_STORE_MAX];
-	char names[CRED_STORE_MAX][64];
+	char names[CRED_STORE_MAX][CRED_STORE_NAME];
 	size_t n;
-	int r = cred_store_load(dir, creds, names, &n);
-	if (r != AMANA_OK)
-		return cli_fail(r, "%s", dir);
+	int r = cred_store_load(st, creds, names, &n);
+	if (r != AMANA_OK) {
+		rc = cli_fail(r, "credentials in %s", cred_store_path(st));
+		cred_store_free(&st);
+		return rc;
+	}
+	cred_store_free(&st); /* the credentials are parsed copies */
 	cli_json_t j;
 	if (o.json) {
 		cli_json_begin(&j, stdout);
@@ -216,7 +242,7 @@ static int cred_list_show(int argc, char **argv, bool show)
 		cli_json_close(&j);
 		cli_json_end(&j);
 	}
-	cred_store_free(creds, n);
+	cred_store_creds_free(creds, n);
 	if (show && shown == 0)
 		return cli_fail(AMANA_ERR_NOT_FOUND, "credential %s", o.pos);
 	return CLI_EXIT_OK;
@@ -225,20 +251,29 @@ static int cred_list_show(int argc, char **argv, bool show)
 static int cred_list(int argc, char **argv) { return cred_list_show(argc, argv, false); }
 static int cred_show(int argc, char **argv) { return cred_list_show(argc, argv, true); }
 
+#define STORE_HELP \
+	"The store: --vault DIR (the default; else $AMANA_VAULT_DIR, else\n" \
+	"~/.amana/vault when it is a vault) keeps the device key and the\n" \
+	"credentials as encrypted vault records. --wallet DIR (else\n" \
+	"$AMANA_WALLET_DIR, else ~/.amana/wallet) is the older plain directory\n" \
+	"(device.key as a 0600 file).\n\n" VAULT_UNLOCK_HELP
+
 static const cli_cmd_t cred_cmds[] = {
 	{"keygen", cred_keygen, "create the wallet's device key",
-	    "usage: amana cred keygen [--wallet DIR] [-o PUBFILE]\n\n"
-	    "Creates DIR/device.key and prints the public key (hex) that the\n"
-	    "issuer binds credentials to.\n"},
+	    "usage: amana cred keygen [--vault DIR | --wallet DIR] [-o PUBFILE]\n\n"
+	    "Creates the device key (Ed25519) and prints the public key (hex) that\n"
+	    "the issuer binds credentials to; the secret key never leaves the store.\n\n"
+	    STORE_HELP},
 	{"device-key", cred_device_key, "print the device public key",
-	    "usage: amana cred device-key [--wallet DIR] [-o PUBFILE]\n"},
+	    "usage: amana cred device-key [--vault DIR | --wallet DIR] [-o PUBFILE]\n\n" STORE_HELP},
 	{"import", cred_import, "keep an issued credential",
-	    "usage: amana cred import FILE [--wallet DIR]\n\n"
-	    "Checks the credential (shape, digests, bound to this device) and keeps it.\n"},
+	    "usage: amana cred import FILE [--vault DIR | --wallet DIR]\n\n"
+	    "Checks the credential (shape, digests, bound to this device) and keeps it.\n\n"
+	    STORE_HELP},
 	{"list", cred_list, "list the credentials held",
-	    "usage: amana cred list [--wallet DIR] [--json]\n"},
+	    "usage: amana cred list [--vault DIR | --wallet DIR] [--json]\n\n" STORE_HELP},
 	{"show", cred_show, "show a credential's elements",
-	    "usage: amana cred show NAME [--wallet DIR] [--json]\n"},
+	    "usage: amana cred show NAME [--vault DIR | --wallet DIR] [--json]\n\n" STORE_HELP},
 };
 
 int cmd_cred(int argc, char **argv)

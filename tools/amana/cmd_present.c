@@ -1,6 +1,8 @@
 /* cmd_present.c: `amana present REQUEST`: shows the worker exactly what
  * will be disclosed and to whom, asks, and only on consent writes the
- * DeviceResponse (file, and optionally QR codes). */
+ * DeviceResponse (file, and optionally QR codes). The device key and the
+ * credentials come from the vault (--vault DIR and its unlock options) or
+ * a plain wallet directory (--wallet DIR): cred_store.h. */
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,12 +93,16 @@ static int write_qr(const uint8_t *p, size_t n, const char *png, bool text)
 
 int cmd_present(int argc, char **argv)
 {
-	const char *wallet = NULL, *reqf = NULL, *out = NULL, *png = NULL;
+	const char *reqf = NULL, *out = NULL, *png = NULL;
 	bool yes = false, qr_text = false;
+	cred_store_where_t where;
+	cred_store_where_init(&where);
 	for (int i = 1; i < argc; i++) {
+		int used = cred_store_arg(&where, argc, argv, &i);
+		if (used == CLI_EXIT_USAGE) return used;
+		if (used == 1) continue;
 		if (strcmp(argv[i], "--yes") == 0) yes = true;
 		else if (strcmp(argv[i], "--qr-text") == 0) qr_text = true;
-		else if (strcmp(argv[i], "--wallet") == 0 && i + 1 < argc) wallet = argv[++i];
 		else if ((strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--out") == 0) && i + 1 < argc)
 			out = argv[++i];
 		else if (strcmp(argv[i], "--qr") == 0 && i + 1 < argc) png = argv[++i];
@@ -105,17 +111,18 @@ int cmd_present(int argc, char **argv)
 	}
 	if (reqf == NULL || (out == NULL && png == NULL && !qr_text))
 		return cli_usage_error("present needs a request and -o, --qr or --qr-text");
+	if (where.vault != NULL && where.wallet != NULL)
+		return cli_usage_error("give --vault DIR or --wallet DIR, not both");
 	if (sodium_init() < 0)
 		return cli_fail(AMANA_ERR_CRYPTO, "libsodium");
-	char dir[4096];
-	if (cred_store_dir(wallet, dir, sizeof(dir)) != AMANA_OK)
-		return cli_usage_error("no wallet directory: use --wallet DIR");
-	uint8_t *rq = NULL, *resp = NULL, sk[64];
+	uint8_t *rq = NULL, *resp = NULL, *sk = NULL;
 	size_t rq_len, resp_len = 0, n = 0;
 	amana_request_t *req = NULL;
 	amana_mdoc_t *creds[CRED_STORE_MAX];
-	char names[CRED_STORE_MAX][64];
+	char names[CRED_STORE_MAX][CRED_STORE_NAME];
+	cred_store_t *st = NULL;
 	int rc = CLI_EXIT_OK;
+	/* the request first: a bad one costs no unlock */
 	int r = credio_read_payload(reqf, CREDIO_MAX_FILE, &rq, &rq_len);
 	if (r == AMANA_OK)
 		r = amana_request_parse(rq, rq_len, &req);
@@ -123,14 +130,26 @@ int cmd_present(int argc, char **argv)
 		free(rq);
 		return cli_fail(r, "request %s", reqf);
 	}
-	if ((r = cred_store_device_key(dir, sk)) != AMANA_OK) {
-		rc = cli_fail(r, "device key in %s", dir);
+	if ((r = cred_store_open(&where, &st)) != AMANA_OK) {
+		rc = r == AMANA_ERR_ARG && where.wallet != NULL ?
+		    cli_usage_error("the unlock options need a vault (--vault DIR)") :
+		    cli_fail(r, "credential store %s", where.vault != NULL ? where.vault :
+		        where.wallet != NULL ? where.wallet : "(default)");
 		goto out;
 	}
-	if ((r = cred_store_load(dir, creds, names, &n)) != AMANA_OK) {
-		rc = cli_fail(r, "credentials in %s", dir);
+	if ((sk = sodium_malloc(64)) == NULL) {
+		rc = cli_fail(AMANA_ERR_NOMEM, "present");
 		goto out;
 	}
+	if ((r = cred_store_device_key(st, sk)) != AMANA_OK) {
+		rc = cli_fail(r, "device key in %s", cred_store_path(st));
+		goto out;
+	}
+	if ((r = cred_store_load(st, creds, names, &n)) != AMANA_OK) {
+		rc = cli_fail(r, "credentials in %s", cred_store_path(st));
+		goto out;
+	}
+	cred_store_free(&st); /* lock the vault before asking: the key is all we keep */
 	size_t total = show_plan(req, creds, n, sk + 32);
 	if (total == 0) {
 		rc = cli_fail(AMANA_ERR_MDOC_NO_CRED, "nothing to share");
@@ -141,6 +160,8 @@ int cmd_present(int argc, char **argv)
 		goto out;
 	}
 	r = amana_holder_present(req, creds, n, sk, &resp, &resp_len);
+	sodium_free(sk); /* wipes: not needed to write the answer */
+	sk = NULL;
 	if (r == AMANA_OK && out != NULL)
 		r = credio_write(out, resp, resp_len, 0644);
 	if (r == AMANA_OK && out != NULL && strcmp(out, "-") != 0)
@@ -150,8 +171,10 @@ int cmd_present(int argc, char **argv)
 	if (r != AMANA_OK)
 		rc = cli_fail(r, "present");
 out:
-	sodium_memzero(sk, sizeof(sk));
-	cred_store_free(creds, n);
+	if (sk != NULL)
+		sodium_free(sk);
+	cred_store_free(&st);
+	cred_store_creds_free(creds, n);
 	amana_request_free(&req);
 	free(rq);
 	free(resp);
