@@ -79,34 +79,6 @@ static int parse(int argc, char **argv, check_opts_t *o)
 	return CLI_EXIT_OK;
 }
 
-static int load_trust(const check_opts_t *o, int64_t now, amana_trust_t **t)
-{
-	int r;
-	if (o->trust != NULL) {
-		uint8_t pk[32], *buf = NULL;
-		size_t n;
-		if ((r = credio_read_pk(o->trust_key, pk)) != AMANA_OK)
-			return cli_fail(r, "trust key %s", o->trust_key);
-		if ((r = credio_read(o->trust, CREDIO_MAX_FILE, &buf, &n)) != AMANA_OK)
-			return cli_fail(r, "%s", o->trust);
-		r = amana_trust_list_load(buf, n, pk, now, t);
-		free(buf);
-		return r == AMANA_OK ? CLI_EXIT_OK : cli_fail(r, "trust list %s", o->trust);
-	}
-	if ((r = amana_trust_new(t)) != AMANA_OK)
-		return cli_fail(r, "trust");
-	for (size_t k = 0; k < o->nroots; k++) {
-		uint8_t *der = NULL;
-		size_t n;
-		if ((r = credio_read(o->roots[k], 65536, &der, &n)) == AMANA_OK)
-			r = amana_trust_add_root(*t, der, n, o->roots[k]);
-		free(der);
-		if (r != AMANA_OK)
-			return cli_fail(r, "root %s", o->roots[k]);
-	}
-	return CLI_EXIT_OK;
-}
-
 static void print_text(const amana_verify_result_t *res)
 {
 	printf("DeviceResponse: %s", res->accepted ? "ACCEPTED" : "REJECTED");
@@ -249,7 +221,8 @@ int cmd_check(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (!o.no_trust && (rc = load_trust(&o, now, &trust)) != CLI_EXIT_OK)
+	if (!o.no_trust && (rc = verify_trust_load(o.trust, o.trust_key,
+	    o.roots, o.nroots, now, &trust)) != CLI_EXIT_OK)
 		goto out;
 	if ((r = amana_verifier_new(&v)) != AMANA_OK) {
 		rc = cli_fail(r, "verifier");

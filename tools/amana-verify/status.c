@@ -82,33 +82,12 @@ static int vs_parse(int argc, char **argv, vs_opts_t *o)
 
 static int vs_trust(const vs_opts_t *o, amana_trust_t **t)
 {
-	int r;
 	if ((o->trust != NULL) != (o->trust_key != NULL))
 		return cli_usage_error("--trust and --trust-key go together");
 	if (o->trust == NULL && o->nroots == 0)
 		return cli_usage_error("load needs --trust/--trust-key or --root");
-	if (o->trust != NULL) {
-		uint8_t pk[32], *buf = NULL;
-		size_t n;
-		if ((r = credio_read_pk(o->trust_key, pk)) != AMANA_OK)
-			return cli_fail(r, "trust key %s", o->trust_key);
-		if ((r = credio_read(o->trust, CREDIO_MAX_FILE, &buf, &n)) == AMANA_OK)
-			r = amana_trust_list_load(buf, n, pk, o->now, t);
-		free(buf);
-		return r == AMANA_OK ? CLI_EXIT_OK : cli_fail(r, "trust list %s", o->trust);
-	}
-	if ((r = amana_trust_new(t)) != AMANA_OK)
-		return cli_fail(r, "trust");
-	for (size_t k = 0; k < o->nroots; k++) {
-		uint8_t *der = NULL;
-		size_t n;
-		if ((r = credio_read(o->roots[k], 65536, &der, &n)) == AMANA_OK)
-			r = amana_trust_add_root(*t, der, n, o->roots[k]);
-		free(der);
-		if (r != AMANA_OK)
-			return cli_fail(r, "root %s", o->roots[k]);
-	}
-	return CLI_EXIT_OK;
+	return verify_trust_load(o->trust, o->trust_key, o->roots, o->nroots,
+	    o->now, t);
 }
 
 /* One token: trusted signer, then into the cache. */
