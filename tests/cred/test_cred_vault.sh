@@ -171,6 +171,9 @@ truth "vault files unchanged ($(wc -l <"$T/before") files)" 'cmp -s "$T/before" 
 rc_is 2 "$AMANA" cred list --vault "$V" --wallet "$T/other"
 rc_is 2 "$AMANA" cred list --wallet "$T/other" --passphrase-fd 3 3<"$T/pass"
 has "need a vault"
+# no secret and no terminal (setsid): a usage error that says what to give
+rc_is 2 setsid -w "$AMANA" cred list --vault "$V"
+has "no secret to open the vault"
 # the environment names the vault as well
 AMANA_VAULT_DIR=$V ok "$AMANA" cred list --recovery-fd 3 3<"$T/words"
 has "$ENT"

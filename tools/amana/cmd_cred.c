@@ -43,21 +43,6 @@ static int parse(int argc, char **argv, copts_t *o)
 	return CLI_EXIT_OK;
 }
 
-/* Opens the store the options name; on failure prints why and returns the
- * exit code (a wrong secret: 1, nothing written). */
-static int open_store(const copts_t *o, cred_store_t **s)
-{
-	int r = cred_store_open(&o->where, s);
-	if (r == AMANA_OK)
-		return CLI_EXIT_OK;
-	if (o->where.vault != NULL && o->where.wallet != NULL)
-		return cli_usage_error("give --vault DIR or --wallet DIR, not both");
-	if (r == AMANA_ERR_ARG && o->where.wallet != NULL)
-		return cli_usage_error("the unlock options need a vault (--vault DIR)");
-	return cli_fail(r, "credential store %s", o->where.vault != NULL ? o->where.vault :
-	    o->where.wallet != NULL ? o->where.wallet : "(default)");
-}
-
 static int print_pk(const uint8_t pk[32], const char *out)
 {
 	char hex[66];
@@ -80,7 +65,7 @@ static int cred_keygen(int argc, char **argv)
 	uint8_t pk[32];
 	int rc = parse(argc, argv, &o);
 	if (rc == CLI_EXIT_OK)
-		rc = open_store(&o, &s);
+		rc = cred_store_open_cli(&o.where, &s);
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	int r = cred_store_keygen(s, pk);
@@ -100,7 +85,7 @@ static int cred_device_key(int argc, char **argv)
 	uint8_t pk[32];
 	int rc = parse(argc, argv, &o);
 	if (rc == CLI_EXIT_OK)
-		rc = open_store(&o, &s);
+		rc = cred_store_open_cli(&o.where, &s);
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	uint8_t *sk = sodium_malloc(64);
@@ -135,7 +120,7 @@ static int cred_import(int argc, char **argv)
 		free(buf);
 		return cli_fail(r, "%s", o.pos);
 	}
-	if ((rc = open_store(&o, &s)) != CLI_EXIT_OK) {
+	if ((rc = cred_store_open_cli(&o.where, &s)) != CLI_EXIT_OK) {
 		amana_mdoc_free(&m);
 		free(buf);
 		return rc;
@@ -177,7 +162,7 @@ static int cred_list_show(int argc, char **argv, bool show)
 	if (show && o.pos == NULL)
 		return cli_usage_error("show needs a credential name (see 'amana cred list')");
 	cred_store_t *st = NULL;
-	if ((rc = open_store(&o, &st)) != CLI_EXIT_OK)
+	if ((rc = cred_store_open_cli(&o.where, &st)) != CLI_EXIT_OK)
 		return rc;
 	amana_mdoc_t *creds[CRED_STORE_MAX];
 	char names[CRED_STORE_MAX][CRED_STORE_NAME];

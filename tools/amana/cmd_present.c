@@ -130,13 +130,8 @@ int cmd_present(int argc, char **argv)
 		free(rq);
 		return cli_fail(r, "request %s", reqf);
 	}
-	if ((r = cred_store_open(&where, &st)) != AMANA_OK) {
-		rc = r == AMANA_ERR_ARG && where.wallet != NULL ?
-		    cli_usage_error("the unlock options need a vault (--vault DIR)") :
-		    cli_fail(r, "credential store %s", where.vault != NULL ? where.vault :
-		        where.wallet != NULL ? where.wallet : "(default)");
+	if ((rc = cred_store_open_cli(&where, &st)) != CLI_EXIT_OK)
 		goto out;
-	}
 	if ((sk = sodium_malloc(64)) == NULL) {
 		rc = cli_fail(AMANA_ERR_NOMEM, "present");
 		goto out;

@@ -14,6 +14,7 @@
 
 #include "amana/err.h"
 #include "amana/vault.h"
+#include "cli.h"
 #include "credio.h"
 
 struct cred_store {
@@ -99,6 +100,23 @@ int cred_store_open(const cred_store_where_t *w, cred_store_t **out)
 	}
 	*out = s;
 	return AMANA_OK;
+}
+
+int cred_store_open_cli(const cred_store_where_t *w, cred_store_t **out)
+{
+	int r = cred_store_open(w, out);
+	const char *where = w->vault != NULL ? w->vault : w->wallet;
+	if (r == AMANA_OK)
+		return CLI_EXIT_OK;
+	if (w->vault != NULL && w->wallet != NULL)
+		return cli_usage_error("give --vault DIR or --wallet DIR, not both");
+	if (r == AMANA_ERR_ARG && w->wallet != NULL)
+		return cli_usage_error("the unlock options need a vault (--vault DIR)");
+	if (r == AMANA_ERR_ARG && w->wallet == NULL)
+		return cli_usage_error("no secret to open the vault %s: give --passphrase-fd N, "
+		    "--recovery-fd N or --token SOCKET, or run in a terminal",
+		    where != NULL ? where : "(default)");
+	return cli_fail(r, "credential store %s", where != NULL ? where : "(default)");
 }
 
 void cred_store_free(cred_store_t **s)

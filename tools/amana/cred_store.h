@@ -52,6 +52,10 @@ int cred_store_arg(cred_store_where_t *w, int argc, char **argv, int *i);
  * vault errors come back unchanged). AMANA_ERR_ARG when both --vault and
  * --wallet are given or no location can be found. */
 int cred_store_open(const cred_store_where_t *w, cred_store_t **out);
+/* cred_store_open for a command: on failure prints why (a usage error for
+ * conflicting options or no secret to unlock with) and returns the exit
+ * code (a wrong secret: 1); CLI_EXIT_OK on success. */
+int cred_store_open_cli(const cred_store_where_t *w, cred_store_t **out);
 void cred_store_free(cred_store_t **s);
 
 /* The store's directory, for messages; true when it is a vault. */
