@@ -58,16 +58,19 @@ int mcc_cyl_build(const amana_fp_template_t *t, unsigned idx,
 	const float half = (float)(MCC_NS - 1) * 0.5f;
 	memset(out, 0, sizeof(*out));
 
-	/* validity mask: in-R cells whose centre lies in the enlarged hull */
+	/* validity mask: in-R cells whose centre lies in the enlarged hull;
+	 * cell centres step by (c, -s) * DS along a row and (-s, -c) * DS
+	 * down the cylinder, in image coordinates */
 	int nvalid = 0;
-	for (int cell = 0; cell < MCC_CELLS; cell++) {
-		if (!(mcc_inr[cell >> 6] >> (cell & 63) & 1u))
-			continue;
-		float u = ((float)(cell % MCC_NS) - half) * MCC_DS;
-		float v = ((float)(cell / MCC_NS) - half) * MCC_DS;
-		float x = (float)m->x + u * c - v * s;
-		float y = (float)m->y - (u * s + v * c);
-		if (valid_at(rows, x, y)) {
+	const float ux = c * MCC_DS, uy = -s * MCC_DS, vx = -s * MCC_DS, vy = -c * MCC_DS;
+	for (int j = 0; j < MCC_NS; j++) {
+		float x = (float)m->x - half * ux + ((float)j - half) * vx;
+		float y = (float)m->y - half * uy + ((float)j - half) * vy;
+		uint64_t inr = mcc_inr[(j * MCC_NS) >> 6] >> ((j * MCC_NS) & 63);
+		for (int i = 0; i < MCC_NS; i++, x += ux, y += uy) {
+			if (!(inr >> i & 1u) || !valid_at(rows, x, y))
+				continue;
+			int cell = j * MCC_NS + i;
 			out->mask[cell >> 6] |= (uint64_t)1 << (cell & 63);
 			nvalid++;
 		}
@@ -76,11 +79,6 @@ int mcc_cyl_build(const amana_fp_template_t *t, unsigned idx,
 		return 0;
 
 	int neigh = 0;
-	int8_t span_lo[MCC_NS], span_hi[MCC_NS];
-	for (int j = 0; j < MCC_NS; j++) {
-		span_lo[j] = MCC_NS;
-		span_hi[j] = -1;
-	}
 	const float reach = MCC_REACH / MCC_DS;
 	for (unsigned k = 0; k < t->count; k++) {
 		if (k == idx)
@@ -102,11 +100,6 @@ int mcc_cyl_build(const amana_fp_template_t *t, unsigned idx,
 		if (a0 > a1 || b0 > b1)
 			continue;
 		float gx[MCC_NS], gy[MCC_NS];
-		/* widen the touched span of each row for the threshold pass */
-		for (int j = b0; j <= b1; j++) {
-			span_lo[j] = (int8_t)(a0 < span_lo[j] ? a0 : span_lo[j]);
-			span_hi[j] = (int8_t)(a1 > span_hi[j] ? a1 : span_hi[j]);
-		}
 		for (int i = a0; i <= a1; i++)
 			gx[i] = gs_at(((float)i - cu) * MCC_DS);
 		for (int j = b0; j <= b1; j++)
@@ -122,27 +115,26 @@ int mcc_cyl_build(const amana_fp_template_t *t, unsigned idx,
 			float gd = mcc_gd[di > 128 ? 128 : di];
 			if (gd < MCC_GD_MIN)
 				continue;
+			/* sums only grow, so a cell is 1 from the moment its
+			 * sum reaches MU_PSI: no threshold pass afterwards */
 			float *plane = sum + d * MCC_CELLS;
+			uint64_t *bits = out->bits[d];
 			for (int j = b0; j <= b1; j++) {
 				float w = gd * gy[j];
-				for (int i = a0; i <= a1; i++)
-					plane[j * MCC_NS + i] += w * gx[i];
+				for (int i = a0; i <= a1; i++) {
+					int cell = j * MCC_NS + i;
+					float acc = plane[cell] + w * gx[i];
+					plane[cell] = acc;
+					if (acc >= MCC_MU_PSI)
+						bits[cell >> 6] |= (uint64_t)1 << (cell & 63);
+				}
 			}
 		}
 	}
-	for (int d = 0; d < MCC_ND; d++) {
-		float *plane = sum + d * MCC_CELLS;
-		for (int j = 0; j < MCC_NS; j++)
-			for (int i = span_lo[j]; i <= span_hi[j]; i++) {
-				int cell = j * MCC_NS + i;
-				if (plane[cell] >= MCC_MU_PSI)
-					out->bits[d][cell >> 6] |=
-					    (uint64_t)1 << (cell & 63);
-				plane[cell] = 0.0f;
-			}
+	memset(sum, 0, MCC_ND * MCC_CELLS * sizeof(float));
+	for (int d = 0; d < MCC_ND; d++)
 		for (int w = 0; w < MCC_WORDS; w++)
 			out->bits[d][w] &= out->mask[w];
-	}
 	return neigh >= MCC_MIN_M;
 }
 

@@ -503,7 +503,7 @@ int eval_cmd_fingerprint(int argc, char **argv)
 		double fmr, fnmr;
 		eval_rates_at(pool.gen, pool.ng, pool.imp, pool.ni,
 		    (double)AMANA_FP_THRESHOLD_FMR1E4, &fmr, &fnmr);
-		printf("operating threshold %.3f: FMR %.4f%%, FNMR %.2f%% (all pairs, pooled)\n",
+		printf("operating threshold %.4f: FMR %.4f%%, FNMR %.2f%% (all pairs, pooled)\n",
 		    (double)AMANA_FP_THRESHOLD_FMR1E4, 100 * fmr, 100 * fnmr);
 	}
 	free(pool.gen);
