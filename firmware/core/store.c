@@ -166,22 +166,37 @@ static int idx_set(store_t *s, uint16_t key, uint16_t len, uint32_t addr)
 	return AMANA_OK;
 }
 
+/* Records hold the device secrets and the PIN hash, and the bounce buffers
+ * below see them: they are cleared before they go out of scope. The store
+ * links no crypto library (the store tests build it alone), hence its own
+ * clear through a volatile pointer, which the compiler may not drop. */
+static void scrub(uint8_t *p, size_t n)
+{
+	volatile uint8_t *v = p;
+	while (n-- > 0)
+		*v++ = 0;
+}
+
 /* CRC of a record whose value sits in the bank at addr. */
 static int value_crc(store_t *s, uint8_t b, const uint8_t hdr4[4], uint32_t addr,
     uint32_t len, uint32_t *crc)
 {
 	uint8_t buf[64];
+	int rc = AMANA_OK;
 	uint32_t c = crc32_update(0, hdr4, 4);
 	while (len > 0) {
 		uint32_t n = len < sizeof(buf) ? len : (uint32_t)sizeof(buf);
-		if (bank_read(s, b, addr, buf, n) != AMANA_OK)
-			return AMANA_ERR_IO;
+		if (bank_read(s, b, addr, buf, n) != AMANA_OK) {
+			rc = AMANA_ERR_IO;
+			break;
+		}
 		c = crc32_update(c, buf, n);
 		addr += n;
 		len -= n;
 	}
+	scrub(buf, sizeof(buf));
 	*crc = c;
-	return AMANA_OK;
+	return rc;
 }
 
 static int scan(store_t *s)
@@ -278,12 +293,14 @@ static int compact(store_t *s, bool keep, uint16_t key, const uint8_t *val,
 		uint32_t n = REC_HDR + e->len;
 		uint8_t buf[64];
 		/* Header and value verbatim: the CRC stays valid. */
-		for (uint32_t o = 0; o < n; o += (uint32_t)sizeof(buf)) {
+		for (uint32_t o = 0; o < n && rc == AMANA_OK; o += (uint32_t)sizeof(buf)) {
 			uint32_t k = n - o < sizeof(buf) ? n - o : (uint32_t)sizeof(buf);
-			if ((rc = bank_read(s, s->live, from + o, buf, k)) != AMANA_OK ||
-			    (rc = bank_prog(s, to, a + o, buf, k)) != AMANA_OK)
-				return rc;
+			if ((rc = bank_read(s, s->live, from + o, buf, k)) == AMANA_OK)
+				rc = bank_prog(s, to, a + o, buf, k);
 		}
+		scrub(buf, sizeof(buf));
+		if (rc != AMANA_OK)
+			return rc;
 		a += REC_HDR + pad4(e->len);
 	}
 	uint32_t new_addr = 0;
