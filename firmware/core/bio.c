@@ -12,7 +12,7 @@
 #include "amana/err.h"
 #include "bio_req.h"
 #include "bio_state.h"
-#include "cbor.h"
+#include "tcbor.h"
 #include "ctap.h"
 #include "uv.h"
 
@@ -102,19 +102,19 @@ static int finish(token_t *t)
 static int enroll_reply(bio_state_t *b, bool with_id, uint8_t status,
     uint8_t *resp, size_t cap, size_t *resp_len)
 {
-	cbor_w_t w;
-	cbor_w_init(&w, resp, cap);
-	cbor_put_map(&w, with_id ? 3 : 2);
+	tcbor_w_t w;
+	tcbor_w_init(&w, resp, cap);
+	tcbor_put_map(&w, with_id ? 3 : 2);
 	if (with_id) {
 		const uint8_t id[BIO_ID_LEN] = {(uint8_t)(b->enroll.slot + 1u),
 		    b->enroll.nonce};
-		cbor_put_uint(&w, 0x04);
-		cbor_put_bytes(&w, id, sizeof(id));
+		tcbor_put_uint(&w, 0x04);
+		tcbor_put_bytes(&w, id, sizeof(id));
 	}
-	cbor_put_uint(&w, 0x05);
-	cbor_put_uint(&w, status);
-	cbor_put_uint(&w, 0x06);
-	cbor_put_uint(&w, BIO_ENROLL_SAMPLES - b->enroll.count);
+	tcbor_put_uint(&w, 0x05);
+	tcbor_put_uint(&w, status);
+	tcbor_put_uint(&w, 0x06);
+	tcbor_put_uint(&w, BIO_ENROLL_SAMPLES - b->enroll.count);
 	if (w.err)
 		return CTAP1_ERR_OTHER;
 	*resp_len = w.len;
@@ -164,15 +164,15 @@ static int enroll_step(token_t *t, const bio_req_t *r, bool begin,
 
 static int sensor_info(uint8_t *resp, size_t cap, size_t *resp_len)
 {
-	cbor_w_t w;
-	cbor_w_init(&w, resp, cap);
-	cbor_put_map(&w, 3);
-	cbor_put_uint(&w, 0x02); /* fingerprintKind: touch */
-	cbor_put_uint(&w, 1);
-	cbor_put_uint(&w, 0x03); /* maxCaptureSamplesRequiredForEnroll */
-	cbor_put_uint(&w, BIO_ENROLL_SAMPLES);
-	cbor_put_uint(&w, 0x08); /* maxTemplateFriendlyName */
-	cbor_put_uint(&w, BIO_NAME_MAX);
+	tcbor_w_t w;
+	tcbor_w_init(&w, resp, cap);
+	tcbor_put_map(&w, 3);
+	tcbor_put_uint(&w, 0x02); /* fingerprintKind: touch */
+	tcbor_put_uint(&w, 1);
+	tcbor_put_uint(&w, 0x03); /* maxCaptureSamplesRequiredForEnroll */
+	tcbor_put_uint(&w, BIO_ENROLL_SAMPLES);
+	tcbor_put_uint(&w, 0x08); /* maxTemplateFriendlyName */
+	tcbor_put_uint(&w, BIO_NAME_MAX);
 	if (w.err)
 		return CTAP1_ERR_OTHER;
 	*resp_len = w.len;
@@ -191,11 +191,11 @@ int token_bio_command(token_t *t, uint8_t cmd, const uint8_t *req, size_t len,
 	if (rc != CTAP2_OK)
 		return rc;
 	if (r.get_modality) {
-		cbor_w_t w;
-		cbor_w_init(&w, resp, cap);
-		cbor_put_map(&w, 1);
-		cbor_put_uint(&w, 0x01);
-		cbor_put_uint(&w, TOKEN_MODALITY_FINGER);
+		tcbor_w_t w;
+		tcbor_w_init(&w, resp, cap);
+		tcbor_put_map(&w, 1);
+		tcbor_put_uint(&w, 0x01);
+		tcbor_put_uint(&w, TOKEN_MODALITY_FINGER);
 		*resp_len = w.err ? 0 : w.len;
 		return w.err ? CTAP1_ERR_OTHER : CTAP2_OK;
 	}

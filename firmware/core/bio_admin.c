@@ -6,7 +6,7 @@
 #include "amana/err.h"
 #include "bio_req.h"
 #include "bio_state.h"
-#include "cbor.h"
+#include "tcbor.h"
 #include "ctap.h"
 
 static uint8_t mask_of(const bio_state_t *b, uint8_t modality)
@@ -53,23 +53,23 @@ int bio_enumerate(token_t *t, uint8_t modality, uint8_t *resp, size_t cap,
 		n += (m >> i) & 1u;
 	if (n == 0)
 		return CTAP2_ERR_INVALID_OPTION; /* CTAP 2.1: none enrolled */
-	cbor_w_t w;
-	cbor_w_init(&w, resp, cap);
-	cbor_put_map(&w, 1);
-	cbor_put_uint(&w, 0x07); /* templateInfos */
-	cbor_put_array(&w, n);
+	tcbor_w_t w;
+	tcbor_w_init(&w, resp, cap);
+	tcbor_put_map(&w, 1);
+	tcbor_put_uint(&w, 0x07); /* templateInfos */
+	tcbor_put_array(&w, n);
 	for (uint8_t i = 0; i < max_of(modality); i++) {
 		bio_rec_view_t v;
 		if ((m & (1u << i)) == 0)
 			continue;
 		if (bio_rec_load(t, modality, i, &v) != AMANA_OK)
 			return CTAP2_ERR_INTEGRITY_FAILURE;
-		cbor_put_map(&w, v.name_len > 0 ? 2 : 1);
-		cbor_put_uint(&w, 0x01);
-		cbor_put_bytes(&w, v.id, BIO_ID_LEN);
+		tcbor_put_map(&w, v.name_len > 0 ? 2 : 1);
+		tcbor_put_uint(&w, 0x01);
+		tcbor_put_bytes(&w, v.id, BIO_ID_LEN);
 		if (v.name_len > 0) {
-			cbor_put_uint(&w, 0x02);
-			cbor_put_textn(&w, (const char *)v.name, v.name_len);
+			tcbor_put_uint(&w, 0x02);
+			tcbor_put_textn(&w, (const char *)v.name, v.name_len);
 		}
 	}
 	if (w.err)

@@ -7,39 +7,39 @@
 #include <string.h>
 
 #include "bio_state.h"
-#include "cbor.h"
+#include "tcbor.h"
 #include "ctap.h"
 
 static int parse_params(const uint8_t *p, size_t n, bio_req_t *r)
 {
-	cbor_r_t c = {p, n};
+	tcbor_r_t c = {p, n};
 	size_t pairs;
-	int rc = cbor_get_map(&c, &pairs);
+	int rc = tcbor_get_map(&c, &pairs);
 	if (rc != CTAP2_OK)
 		return rc;
 	uint64_t prev = 0;
 	for (size_t i = 0; i < pairs; i++) {
 		uint64_t key;
-		if ((rc = cbor_get_uint(&c, &key)) != CTAP2_OK)
+		if ((rc = tcbor_get_uint(&c, &key)) != CTAP2_OK)
 			return rc;
 		if (i > 0 && key <= prev)
 			return CTAP2_ERR_INVALID_CBOR;
 		prev = key;
 		switch (key) {
 		case 0x01:
-			rc = cbor_get_bytes(&c, &r->id, &r->id_len);
+			rc = tcbor_get_bytes(&c, &r->id, &r->id_len);
 			r->has_id = true;
 			break;
 		case 0x02:
-			rc = cbor_get_text(&c, &r->name, &r->name_len);
+			rc = tcbor_get_text(&c, &r->name, &r->name_len);
 			r->has_name = true;
 			break;
 		case 0x03:
-			rc = cbor_get_uint(&c, &r->timeout_ms);
+			rc = tcbor_get_uint(&c, &r->timeout_ms);
 			r->has_timeout = true;
 			break;
 		default:
-			rc = cbor_skip(&c);
+			rc = tcbor_skip(&c);
 			break;
 		}
 		if (rc != CTAP2_OK)
@@ -51,35 +51,35 @@ static int parse_params(const uint8_t *p, size_t n, bio_req_t *r)
 int bio_req_parse(const uint8_t *req, size_t len, bio_req_t *r)
 {
 	memset(r, 0, sizeof(*r));
-	cbor_r_t c = {req, len};
+	tcbor_r_t c = {req, len};
 	size_t pairs;
 	if (len == 0)
 		return CTAP2_ERR_MISSING_PARAMETER;
-	int rc = cbor_get_map(&c, &pairs);
+	int rc = tcbor_get_map(&c, &pairs);
 	if (rc != CTAP2_OK)
 		return rc;
 	uint64_t prev = 0;
 	for (size_t i = 0; i < pairs; i++) {
 		uint64_t key;
-		if ((rc = cbor_get_uint(&c, &key)) != CTAP2_OK)
+		if ((rc = tcbor_get_uint(&c, &key)) != CTAP2_OK)
 			return rc;
 		if (i > 0 && key <= prev)
 			return CTAP2_ERR_INVALID_CBOR;
 		prev = key;
-		cbor_r_t item;
+		tcbor_r_t item;
 		switch (key) {
 		case 0x01:
-			rc = cbor_get_uint(&c, &r->modality);
+			rc = tcbor_get_uint(&c, &r->modality);
 			r->has_modality = true;
 			break;
 		case 0x02:
-			rc = cbor_get_uint(&c, &r->sub);
+			rc = tcbor_get_uint(&c, &r->sub);
 			r->has_sub = true;
 			break;
 		case 0x03:
-			if (!cbor_peek_is(&c, CBOR_MAP))
+			if (!tcbor_peek_is(&c, CBOR_MAP))
 				return CTAP2_ERR_CBOR_UNEXPECTED_TYPE;
-			if ((rc = cbor_get_item(&c, &item)) != CTAP2_OK)
+			if ((rc = tcbor_get_item(&c, &item)) != CTAP2_OK)
 				return rc;
 			r->params = item.p;
 			r->params_len = item.n;
@@ -87,18 +87,18 @@ int bio_req_parse(const uint8_t *req, size_t len, bio_req_t *r)
 			rc = parse_params(item.p, item.n, r);
 			break;
 		case 0x04:
-			rc = cbor_get_uint(&c, &r->proto);
+			rc = tcbor_get_uint(&c, &r->proto);
 			r->has_proto = true;
 			break;
 		case 0x05:
-			rc = cbor_get_bytes(&c, &r->auth, &r->auth_len);
+			rc = tcbor_get_bytes(&c, &r->auth, &r->auth_len);
 			r->has_auth = true;
 			break;
 		case 0x06:
-			rc = cbor_get_bool(&c, &r->get_modality);
+			rc = tcbor_get_bool(&c, &r->get_modality);
 			break;
 		default:
-			rc = cbor_skip(&c);
+			rc = tcbor_skip(&c);
 			break;
 		}
 		if (rc != CTAP2_OK)

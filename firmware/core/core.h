@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cbor.h"
+#include "tcbor.h"
 #include "crypto.h"
 #include "token.h"
 
@@ -55,7 +55,7 @@ typedef struct req_common {
 	bool up, up_given, uv, rk, rk_given;
 } req_common_t;
 /* Parses an options map {"rk","up","uv"}. */
-int req_options(cbor_r_t *r, req_common_t *q);
+int req_options(tcbor_r_t *r, req_common_t *q);
 /* Steps common to both commands before credentials are looked at: the
  * zero-length pinUvAuthParam probe, protocol checks, PIN/UV. On success
  * *flags gets the UV bit when the user was verified. */
@@ -63,12 +63,12 @@ int req_verify_user(token_t *t, req_common_t *q, uint8_t perm,
     const uint8_t rpid_hash[32], uint8_t *flags);
 /* Iterates a credential descriptor list: calls fn for every public-key id
  * until fn returns true; returns a CTAP status of the parse. */
-int req_cred_list(cbor_r_t list, bool (*fn)(void *arg, const uint8_t *id,
+int req_cred_list(tcbor_r_t list, bool (*fn)(void *arg, const uint8_t *id,
     size_t n), void *arg);
 /* Copies a text string of at most max bytes, cut at a UTF-8 boundary. */
 void req_copy_text(char *dst, size_t max, const uint8_t *p, size_t n);
 /* Writes a COSE ES256 public key. */
-void req_put_cose_es256(cbor_w_t *w, const uint8_t pub[64]);
+void req_put_cose_es256(tcbor_w_t *w, const uint8_t pub[64]);
 
 /* Credentials (cred.c). */
 #define CRED_ID_LEN 66u

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "amana/err.h"
-#include "cbor.h"
+#include "tcbor.h"
 #include "core.h"
 #include "crypto.h"
 #include "ctap.h"
@@ -23,77 +23,77 @@ static size_t count_rks(token_t *t)
 
 int ctap_get_info(token_t *t, uint8_t *resp, size_t cap, size_t *len)
 {
-	cbor_w_t w;
+	tcbor_w_t w;
 	bool uv = token_uv_supported(t);
 	bool enrolled = uv && token_uv_enrolled(t);
-	cbor_w_init(&w, resp, cap);
-	cbor_put_map(&w, uv ? 14 : 13);
+	tcbor_w_init(&w, resp, cap);
+	tcbor_put_map(&w, uv ? 14 : 13);
 
-	cbor_put_uint(&w, 0x01); /* versions */
-	cbor_put_array(&w, 2);
-	cbor_put_text(&w, "FIDO_2_0");
-	cbor_put_text(&w, "FIDO_2_1");
-	cbor_put_uint(&w, 0x02); /* extensions */
-	cbor_put_array(&w, 2);
-	cbor_put_text(&w, "credProtect");
-	cbor_put_text(&w, "hmac-secret");
-	cbor_put_uint(&w, 0x03);
-	cbor_put_bytes(&w, t->aaguid, sizeof(t->aaguid));
+	tcbor_put_uint(&w, 0x01); /* versions */
+	tcbor_put_array(&w, 2);
+	tcbor_put_text(&w, "FIDO_2_0");
+	tcbor_put_text(&w, "FIDO_2_1");
+	tcbor_put_uint(&w, 0x02); /* extensions */
+	tcbor_put_array(&w, 2);
+	tcbor_put_text(&w, "credProtect");
+	tcbor_put_text(&w, "hmac-secret");
+	tcbor_put_uint(&w, 0x03);
+	tcbor_put_bytes(&w, t->aaguid, sizeof(t->aaguid));
 
-	cbor_put_uint(&w, 0x04); /* options, in canonical key order */
-	cbor_put_map(&w, uv ? 8 : 5);
-	cbor_put_text(&w, "rk");
-	cbor_put_bool(&w, true);
-	cbor_put_text(&w, "up");
-	cbor_put_bool(&w, true);
+	tcbor_put_uint(&w, 0x04); /* options, in canonical key order */
+	tcbor_put_map(&w, uv ? 8 : 5);
+	tcbor_put_text(&w, "rk");
+	tcbor_put_bool(&w, true);
+	tcbor_put_text(&w, "up");
+	tcbor_put_bool(&w, true);
 	if (uv) {
-		cbor_put_text(&w, "uv");
-		cbor_put_bool(&w, enrolled);
+		tcbor_put_text(&w, "uv");
+		tcbor_put_bool(&w, enrolled);
 	}
-	cbor_put_text(&w, "plat");
-	cbor_put_bool(&w, false);
+	tcbor_put_text(&w, "plat");
+	tcbor_put_bool(&w, false);
 	if (uv) {
-		cbor_put_text(&w, "bioEnroll");
-		cbor_put_bool(&w, enrolled);
+		tcbor_put_text(&w, "bioEnroll");
+		tcbor_put_bool(&w, enrolled);
 	}
-	cbor_put_text(&w, "clientPin");
-	cbor_put_bool(&w, token_pin_is_set(t));
-	cbor_put_text(&w, "pinUvAuthToken");
-	cbor_put_bool(&w, true);
+	tcbor_put_text(&w, "clientPin");
+	tcbor_put_bool(&w, token_pin_is_set(t));
+	tcbor_put_text(&w, "pinUvAuthToken");
+	tcbor_put_bool(&w, true);
 	if (uv) {
-		cbor_put_text(&w, "userVerificationMgmtPreview");
-		cbor_put_bool(&w, enrolled);
+		tcbor_put_text(&w, "userVerificationMgmtPreview");
+		tcbor_put_bool(&w, enrolled);
 	}
 
-	cbor_put_uint(&w, 0x05);
-	cbor_put_uint(&w, TOKEN_MSG_MAX);
-	cbor_put_uint(&w, 0x06); /* pinUvAuthProtocols */
-	cbor_put_array(&w, 1);
-	cbor_put_uint(&w, 2);
-	cbor_put_uint(&w, 0x07);
-	cbor_put_uint(&w, MAX_CRED_IN_LIST);
-	cbor_put_uint(&w, 0x08);
-	cbor_put_uint(&w, CRED_ID_LEN);
-	cbor_put_uint(&w, 0x09);
-	cbor_put_array(&w, 1);
-	cbor_put_text(&w, "usb");
-	cbor_put_uint(&w, 0x0A); /* algorithms */
-	cbor_put_array(&w, 1);
-	cbor_put_map(&w, 2);
-	cbor_put_text(&w, "alg");
-	cbor_put_int(&w, -7);
-	cbor_put_text(&w, "type");
-	cbor_put_text(&w, "public-key");
-	cbor_put_uint(&w, 0x0D); /* minPINLength */
-	cbor_put_uint(&w, 4);
-	cbor_put_uint(&w, 0x0E); /* firmwareVersion */
-	cbor_put_uint(&w, 1);
+	tcbor_put_uint(&w, 0x05);
+	tcbor_put_uint(&w, TOKEN_MSG_MAX);
+	tcbor_put_uint(&w, 0x06); /* pinUvAuthProtocols */
+	tcbor_put_array(&w, 1);
+	tcbor_put_uint(&w, 2);
+	tcbor_put_uint(&w, 0x07);
+	tcbor_put_uint(&w, MAX_CRED_IN_LIST);
+	tcbor_put_uint(&w, 0x08);
+	tcbor_put_uint(&w, CRED_ID_LEN);
+	tcbor_put_uint(&w, 0x09);
+	tcbor_put_array(&w, 1);
+	tcbor_put_text(&w, "usb");
+	tcbor_put_uint(&w, 0x0A); /* algorithms */
+	tcbor_put_array(&w, 1);
+	tcbor_put_map(&w, 2);
+	tcbor_put_text(&w, "alg");
+	tcbor_put_int(&w, -7);
+	tcbor_put_text(&w, "type");
+	tcbor_put_text(&w, "public-key");
+	tcbor_put_uint(&w, 0x0D); /* minPINLength */
+	tcbor_put_uint(&w, 4);
+	tcbor_put_uint(&w, 0x0E); /* firmwareVersion */
+	tcbor_put_uint(&w, 1);
 	if (uv) {
-		cbor_put_uint(&w, 0x12); /* uvModality */
-		cbor_put_uint(&w, token_uv_modality(t));
+		tcbor_put_uint(&w, 0x12); /* uvModality */
+		tcbor_put_uint(&w, token_uv_modality(t));
 	}
-	cbor_put_uint(&w, 0x14); /* remainingDiscoverableCredentials */
-	cbor_put_uint(&w, TOKEN_RK_MAX - count_rks(t));
+	tcbor_put_uint(&w, 0x14); /* remainingDiscoverableCredentials */
+	tcbor_put_uint(&w, TOKEN_RK_MAX - count_rks(t));
 	if (w.err)
 		return CTAP1_ERR_OTHER;
 	*len = w.len;

@@ -14,7 +14,7 @@
 #include "amana/err.h"
 #include "bio_req.h"
 #include "bio_state.h"
-#include "cbor.h"
+#include "tcbor.h"
 #include "ctap.h"
 #include "uv.h"
 
@@ -66,19 +66,19 @@ static int face_enroll(token_t *t, const bio_req_t *r, uint8_t *resp,
 		status = BIO_FEEDBACK_GOOD;
 	}
 	memset(s->probe, 0, sizeof(s->probe));
-	cbor_w_t w;
-	cbor_w_init(&w, resp, cap);
+	tcbor_w_t w;
+	tcbor_w_init(&w, resp, cap);
 	const uint8_t id[BIO_ID_LEN] = {(uint8_t)(slot + 1), nonce};
 	bool good = status == BIO_FEEDBACK_GOOD;
-	cbor_put_map(&w, good ? 3 : 2);
+	tcbor_put_map(&w, good ? 3 : 2);
 	if (good) {
-		cbor_put_uint(&w, 0x04);
-		cbor_put_bytes(&w, id, sizeof(id));
+		tcbor_put_uint(&w, 0x04);
+		tcbor_put_bytes(&w, id, sizeof(id));
 	}
-	cbor_put_uint(&w, 0x05);
-	cbor_put_uint(&w, status);
-	cbor_put_uint(&w, 0x06);
-	cbor_put_uint(&w, good ? 0 : 1);
+	tcbor_put_uint(&w, 0x05);
+	tcbor_put_uint(&w, status);
+	tcbor_put_uint(&w, 0x06);
+	tcbor_put_uint(&w, good ? 0 : 1);
 	if (w.err)
 		return CTAP1_ERR_OTHER;
 	*resp_len = w.len;
@@ -100,13 +100,13 @@ int token_face_command(token_t *t, const uint8_t *req, size_t len,
 	if (r.modality != TOKEN_MODALITY_FACE)
 		return CTAP2_ERR_UNSUPPORTED_OPTION;
 	if (r.sub == BIO_SUB_SENSOR_INFO) {
-		cbor_w_t w;
-		cbor_w_init(&w, resp, cap);
-		cbor_put_map(&w, 2);
-		cbor_put_uint(&w, 0x03); /* samples an enrolment needs */
-		cbor_put_uint(&w, 1);
-		cbor_put_uint(&w, 0x08); /* maxTemplateFriendlyName */
-		cbor_put_uint(&w, BIO_NAME_MAX);
+		tcbor_w_t w;
+		tcbor_w_init(&w, resp, cap);
+		tcbor_put_map(&w, 2);
+		tcbor_put_uint(&w, 0x03); /* samples an enrolment needs */
+		tcbor_put_uint(&w, 1);
+		tcbor_put_uint(&w, 0x08); /* maxTemplateFriendlyName */
+		tcbor_put_uint(&w, BIO_NAME_MAX);
 		*resp_len = w.err ? 0 : w.len;
 		return w.err ? CTAP1_ERR_OTHER : CTAP2_OK;
 	}

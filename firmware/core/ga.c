@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "amana/err.h"
-#include "cbor.h"
+#include "tcbor.h"
 #include "core.h"
 #include "crypto.h"
 #include "ctap.h"
@@ -16,7 +16,7 @@ typedef struct ga_req {
 	req_common_t c;
 	const uint8_t *rpid;
 	size_t rpid_len;
-	cbor_r_t allow;
+	tcbor_r_t allow;
 	bool has_allow;
 	size_t allow_n;
 	bool hs;                       /* hmac-secret requested */
@@ -25,41 +25,41 @@ typedef struct ga_req {
 	uint64_t hs_proto;
 } ga_req_t;
 
-static int parse_ext(cbor_r_t *r, ga_req_t *q)
+static int parse_ext(tcbor_r_t *r, ga_req_t *q)
 {
 	size_t pairs;
-	int rc = cbor_get_map(r, &pairs);
+	int rc = tcbor_get_map(r, &pairs);
 	for (size_t i = 0; rc == CTAP2_OK && i < pairs; i++) {
 		const uint8_t *k;
 		size_t kn;
-		if ((rc = cbor_get_text(r, &k, &kn)) != CTAP2_OK)
+		if ((rc = tcbor_get_text(r, &k, &kn)) != CTAP2_OK)
 			break;
-		if (!cbor_text_eq(k, kn, "hmac-secret")) {
-			rc = cbor_skip(r);
+		if (!tcbor_text_eq(k, kn, "hmac-secret")) {
+			rc = tcbor_skip(r);
 			continue;
 		}
 		size_t hp;
 		q->hs = true;
 		q->hs_proto = 1; /* the default when the platform says nothing */
-		if ((rc = cbor_get_map(r, &hp)) != CTAP2_OK)
+		if ((rc = tcbor_get_map(r, &hp)) != CTAP2_OK)
 			break;
 		for (size_t j = 0; rc == CTAP2_OK && j < hp; j++) {
 			uint64_t hk;
-			cbor_r_t item;
-			if ((rc = cbor_get_uint(r, &hk)) != CTAP2_OK)
+			tcbor_r_t item;
+			if ((rc = tcbor_get_uint(r, &hk)) != CTAP2_OK)
 				break;
 			if (hk == 1) {
-				rc = cbor_get_item(r, &item);
+				rc = tcbor_get_item(r, &item);
 				q->hs_ka = item.p;
 				q->hs_ka_len = item.n;
 			} else if (hk == 2)
-				rc = cbor_get_bytes(r, &q->hs_salt, &q->hs_salt_len);
+				rc = tcbor_get_bytes(r, &q->hs_salt, &q->hs_salt_len);
 			else if (hk == 3)
-				rc = cbor_get_bytes(r, &q->hs_auth, &q->hs_auth_len);
+				rc = tcbor_get_bytes(r, &q->hs_auth, &q->hs_auth_len);
 			else if (hk == 4)
-				rc = cbor_get_uint(r, &q->hs_proto);
+				rc = tcbor_get_uint(r, &q->hs_proto);
 			else
-				rc = cbor_skip(r);
+				rc = tcbor_skip(r);
 		}
 	}
 	return rc;
@@ -67,15 +67,15 @@ static int parse_ext(cbor_r_t *r, ga_req_t *q)
 
 static int parse(const uint8_t *req, size_t n, ga_req_t *q)
 {
-	cbor_r_t r = {req, n};
+	tcbor_r_t r = {req, n};
 	size_t pairs;
 	uint64_t prev = 0;
 	memset(q, 0, sizeof(*q));
 	q->c.up = true;
-	int rc = cbor_get_map(&r, &pairs);
+	int rc = tcbor_get_map(&r, &pairs);
 	for (size_t i = 0; rc == CTAP2_OK && i < pairs; i++) {
 		uint64_t k;
-		if ((rc = cbor_get_uint(&r, &k)) != CTAP2_OK)
+		if ((rc = tcbor_get_uint(&r, &k)) != CTAP2_OK)
 			break;
 		/* canonical requests: keys ascending, no duplicates */
 		if (i > 0 && k <= prev) {
@@ -85,16 +85,16 @@ static int parse(const uint8_t *req, size_t n, ga_req_t *q)
 		prev = k;
 		switch (k) {
 		case 1:
-			rc = cbor_get_text(&r, &q->rpid, &q->rpid_len);
+			rc = tcbor_get_text(&r, &q->rpid, &q->rpid_len);
 			break;
 		case 2:
-			rc = cbor_get_bytes(&r, &q->c.cdh, &q->c.cdh_len);
+			rc = tcbor_get_bytes(&r, &q->c.cdh, &q->c.cdh_len);
 			break;
 		case 3: {
-			rc = cbor_get_item(&r, &q->allow);
-			cbor_r_t a = q->allow;
+			rc = tcbor_get_item(&r, &q->allow);
+			tcbor_r_t a = q->allow;
 			if (rc == CTAP2_OK)
-				rc = cbor_get_array(&a, &q->allow_n);
+				rc = tcbor_get_array(&a, &q->allow_n);
 			q->has_allow = q->allow_n > 0;
 			break;
 		}
@@ -105,15 +105,15 @@ static int parse(const uint8_t *req, size_t n, ga_req_t *q)
 			rc = req_options(&r, &q->c);
 			break;
 		case 6:
-			rc = cbor_get_bytes(&r, &q->c.auth, &q->c.auth_len);
+			rc = tcbor_get_bytes(&r, &q->c.auth, &q->c.auth_len);
 			q->c.has_auth = true;
 			break;
 		case 7:
-			rc = cbor_get_uint(&r, &q->c.proto);
+			rc = tcbor_get_uint(&r, &q->c.proto);
 			q->c.has_proto = true;
 			break;
 		default:
-			rc = cbor_skip(&r);
+			rc = tcbor_skip(&r);
 			break;
 		}
 	}
@@ -174,62 +174,62 @@ static int hmac_secret(token_t *t, const ga_req_t *q, const cred_t *c, bool uv,
 
 /* Signs and writes one assertion response. */
 static int respond(token_t *t, cred_t *c, uint8_t flags, const uint8_t cdh[32],
-    const uint8_t *hs, size_t hs_len, bool user, size_t ncreds, cbor_w_t *w)
+    const uint8_t *hs, size_t hs_len, bool user, size_t ncreds, tcbor_w_t *w)
 {
 	uint8_t ad[160], hash[32], sig[72];
 	size_t sig_len = 0;
 	uint32_t counter = 0;
 	if (counter_next(t, &counter) != AMANA_OK)
 		return CTAP1_ERR_OTHER;
-	cbor_w_t a;
-	cbor_w_init(&a, ad, sizeof(ad));
-	cbor_put_raw(&a, c->rpid_hash, 32);
+	tcbor_w_t a;
+	tcbor_w_init(&a, ad, sizeof(ad));
+	tcbor_put_raw(&a, c->rpid_hash, 32);
 	uint8_t hdr[5] = {(uint8_t)(flags | (hs != NULL ? 0x80 : 0)),
 	    (uint8_t)(counter >> 24), (uint8_t)(counter >> 16),
 	    (uint8_t)(counter >> 8), (uint8_t)counter};
-	cbor_put_raw(&a, hdr, sizeof(hdr));
+	tcbor_put_raw(&a, hdr, sizeof(hdr));
 	if (hs != NULL) {
-		cbor_put_map(&a, 1);
-		cbor_put_text(&a, "hmac-secret");
-		cbor_put_bytes(&a, hs, hs_len);
+		tcbor_put_map(&a, 1);
+		tcbor_put_text(&a, "hmac-secret");
+		tcbor_put_bytes(&a, hs, hs_len);
 	}
 	if (a.err)
 		return CTAP1_ERR_OTHER;
 	tc_sha256(ad, a.len, cdh, 32, hash);
 	if (tc_p256_sign(token_rng, t, c->priv, hash, sig, &sig_len) != AMANA_OK)
 		return CTAP1_ERR_OTHER;
-	cbor_put_map(w, 3 + (user ? 1u : 0u) + (ncreds > 1 ? 1u : 0u));
-	cbor_put_uint(w, 1);
-	cbor_put_map(w, 2);
-	cbor_put_text(w, "id");
-	cbor_put_bytes(w, c->id, CRED_ID_LEN);
-	cbor_put_text(w, "type");
-	cbor_put_text(w, "public-key");
-	cbor_put_uint(w, 2);
-	cbor_put_bytes(w, ad, a.len);
-	cbor_put_uint(w, 3);
-	cbor_put_bytes(w, sig, sig_len);
+	tcbor_put_map(w, 3 + (user ? 1u : 0u) + (ncreds > 1 ? 1u : 0u));
+	tcbor_put_uint(w, 1);
+	tcbor_put_map(w, 2);
+	tcbor_put_text(w, "id");
+	tcbor_put_bytes(w, c->id, CRED_ID_LEN);
+	tcbor_put_text(w, "type");
+	tcbor_put_text(w, "public-key");
+	tcbor_put_uint(w, 2);
+	tcbor_put_bytes(w, ad, a.len);
+	tcbor_put_uint(w, 3);
+	tcbor_put_bytes(w, sig, sig_len);
 	if (user) {
 		/* Names only to a verified user (CTAP 2.1 6.2.2 step 12). */
 		bool names = (flags & 0x04) != 0;
 		bool un = names && c->user_name[0] != '\0';
 		bool dn = names && c->display_name[0] != '\0';
-		cbor_put_uint(w, 4);
-		cbor_put_map(w, 1 + (size_t)un + (size_t)dn);
-		cbor_put_text(w, "id");
-		cbor_put_bytes(w, c->user_id, c->user_id_len);
+		tcbor_put_uint(w, 4);
+		tcbor_put_map(w, 1 + (size_t)un + (size_t)dn);
+		tcbor_put_text(w, "id");
+		tcbor_put_bytes(w, c->user_id, c->user_id_len);
 		if (un) {
-			cbor_put_text(w, "name");
-			cbor_put_text(w, c->user_name);
+			tcbor_put_text(w, "name");
+			tcbor_put_text(w, c->user_name);
 		}
 		if (dn) {
-			cbor_put_text(w, "displayName");
-			cbor_put_text(w, c->display_name);
+			tcbor_put_text(w, "displayName");
+			tcbor_put_text(w, c->display_name);
 		}
 	}
 	if (ncreds > 1) {
-		cbor_put_uint(w, 5);
-		cbor_put_uint(w, ncreds);
+		tcbor_put_uint(w, 5);
+		tcbor_put_uint(w, ncreds);
 	}
 	return w->err ? CTAP1_ERR_OTHER : CTAP2_OK;
 }
@@ -297,8 +297,8 @@ int ctap_get_assertion(token_t *t, const uint8_t *req, size_t n, uint8_t *resp,
 		tc_wipe(&c, sizeof(c));
 		return rc;
 	}
-	cbor_w_t w;
-	cbor_w_init(&w, resp, cap);
+	tcbor_w_t w;
+	tcbor_w_init(&w, resp, cap);
 	rc = respond(t, &c, flags, q.c.cdh, with_hs ? hs : NULL, hs_len,
 	    !q.has_allow, nk, &w);
 	tc_wipe(&c, sizeof(c));
@@ -333,8 +333,8 @@ int ctap_get_next_assertion(token_t *t, uint8_t *resp, size_t cap, size_t *len)
 	g->n--;
 	if (cred_load_rk(t, key, &c) != AMANA_OK)
 		return CTAP1_ERR_OTHER;
-	cbor_w_t w;
-	cbor_w_init(&w, resp, cap);
+	tcbor_w_t w;
+	tcbor_w_init(&w, resp, cap);
 	int rc = respond(t, &c, g->flags, g->client_data_hash, NULL, 0, true, 0, &w);
 	tc_wipe(&c, sizeof(c));
 	if (rc == CTAP2_OK) {

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "amana/err.h"
-#include "cbor.h"
+#include "tcbor.h"
 #include "core.h"
 #include "crypto.h"
 #include "ctap.h"
@@ -17,48 +17,48 @@ typedef struct mc_req {
 	const uint8_t *uid, *uname, *dname;
 	size_t uid_len, uname_len, dname_len;
 	bool has_rp, has_user, has_params, es256;
-	cbor_r_t exclude;
+	tcbor_r_t exclude;
 	bool has_exclude;
 	bool hmac_secret;
 	uint64_t cred_protect;
 } mc_req_t;
 
-static int parse_rp(cbor_r_t *r, mc_req_t *q)
+static int parse_rp(tcbor_r_t *r, mc_req_t *q)
 {
 	size_t pairs;
-	int rc = cbor_get_map(r, &pairs);
+	int rc = tcbor_get_map(r, &pairs);
 	for (size_t i = 0; rc == CTAP2_OK && i < pairs; i++) {
 		const uint8_t *k;
 		size_t kn;
-		if ((rc = cbor_get_text(r, &k, &kn)) != CTAP2_OK)
+		if ((rc = tcbor_get_text(r, &k, &kn)) != CTAP2_OK)
 			break;
-		if (cbor_text_eq(k, kn, "id"))
-			rc = cbor_get_text(r, &q->rpid, &q->rpid_len);
+		if (tcbor_text_eq(k, kn, "id"))
+			rc = tcbor_get_text(r, &q->rpid, &q->rpid_len);
 		else
-			rc = cbor_skip(r);
+			rc = tcbor_skip(r);
 	}
 	if (rc == CTAP2_OK && q->rpid == NULL)
 		rc = CTAP2_ERR_MISSING_PARAMETER;
 	return rc;
 }
 
-static int parse_user(cbor_r_t *r, mc_req_t *q)
+static int parse_user(tcbor_r_t *r, mc_req_t *q)
 {
 	size_t pairs;
-	int rc = cbor_get_map(r, &pairs);
+	int rc = tcbor_get_map(r, &pairs);
 	for (size_t i = 0; rc == CTAP2_OK && i < pairs; i++) {
 		const uint8_t *k;
 		size_t kn;
-		if ((rc = cbor_get_text(r, &k, &kn)) != CTAP2_OK)
+		if ((rc = tcbor_get_text(r, &k, &kn)) != CTAP2_OK)
 			break;
-		if (cbor_text_eq(k, kn, "id"))
-			rc = cbor_get_bytes(r, &q->uid, &q->uid_len);
-		else if (cbor_text_eq(k, kn, "name"))
-			rc = cbor_get_text(r, &q->uname, &q->uname_len);
-		else if (cbor_text_eq(k, kn, "displayName"))
-			rc = cbor_get_text(r, &q->dname, &q->dname_len);
+		if (tcbor_text_eq(k, kn, "id"))
+			rc = tcbor_get_bytes(r, &q->uid, &q->uid_len);
+		else if (tcbor_text_eq(k, kn, "name"))
+			rc = tcbor_get_text(r, &q->uname, &q->uname_len);
+		else if (tcbor_text_eq(k, kn, "displayName"))
+			rc = tcbor_get_text(r, &q->dname, &q->dname_len);
 		else
-			rc = cbor_skip(r);
+			rc = tcbor_skip(r);
 	}
 	if (rc == CTAP2_OK && q->uid == NULL)
 		rc = CTAP2_ERR_MISSING_PARAMETER;
@@ -67,29 +67,29 @@ static int parse_user(cbor_r_t *r, mc_req_t *q)
 	return rc;
 }
 
-static int parse_params(cbor_r_t *r, mc_req_t *q)
+static int parse_params(tcbor_r_t *r, mc_req_t *q)
 {
 	size_t items;
-	int rc = cbor_get_array(r, &items);
+	int rc = tcbor_get_array(r, &items);
 	for (size_t i = 0; rc == CTAP2_OK && i < items; i++) {
 		size_t pairs;
 		int64_t alg = 0;
 		bool pk = false, has_alg = false;
-		if ((rc = cbor_get_map(r, &pairs)) != CTAP2_OK)
+		if ((rc = tcbor_get_map(r, &pairs)) != CTAP2_OK)
 			break;
 		for (size_t j = 0; rc == CTAP2_OK && j < pairs; j++) {
 			const uint8_t *k, *v;
 			size_t kn, vn;
-			if ((rc = cbor_get_text(r, &k, &kn)) != CTAP2_OK)
+			if ((rc = tcbor_get_text(r, &k, &kn)) != CTAP2_OK)
 				break;
-			if (cbor_text_eq(k, kn, "alg")) {
-				rc = cbor_get_int(r, &alg);
+			if (tcbor_text_eq(k, kn, "alg")) {
+				rc = tcbor_get_int(r, &alg);
 				has_alg = true;
-			} else if (cbor_text_eq(k, kn, "type")) {
-				rc = cbor_get_text(r, &v, &vn);
-				pk = rc == CTAP2_OK && cbor_text_eq(v, vn, "public-key");
+			} else if (tcbor_text_eq(k, kn, "type")) {
+				rc = tcbor_get_text(r, &v, &vn);
+				pk = rc == CTAP2_OK && tcbor_text_eq(v, vn, "public-key");
 			} else
-				rc = cbor_skip(r);
+				rc = tcbor_skip(r);
 		}
 		if (rc == CTAP2_OK && !has_alg)
 			rc = CTAP2_ERR_MISSING_PARAMETER;
@@ -99,36 +99,36 @@ static int parse_params(cbor_r_t *r, mc_req_t *q)
 	return rc;
 }
 
-static int parse_ext(cbor_r_t *r, mc_req_t *q)
+static int parse_ext(tcbor_r_t *r, mc_req_t *q)
 {
 	size_t pairs;
-	int rc = cbor_get_map(r, &pairs);
+	int rc = tcbor_get_map(r, &pairs);
 	for (size_t i = 0; rc == CTAP2_OK && i < pairs; i++) {
 		const uint8_t *k;
 		size_t kn;
-		if ((rc = cbor_get_text(r, &k, &kn)) != CTAP2_OK)
+		if ((rc = tcbor_get_text(r, &k, &kn)) != CTAP2_OK)
 			break;
-		if (cbor_text_eq(k, kn, "hmac-secret"))
-			rc = cbor_get_bool(r, &q->hmac_secret);
-		else if (cbor_text_eq(k, kn, "credProtect"))
-			rc = cbor_get_uint(r, &q->cred_protect);
+		if (tcbor_text_eq(k, kn, "hmac-secret"))
+			rc = tcbor_get_bool(r, &q->hmac_secret);
+		else if (tcbor_text_eq(k, kn, "credProtect"))
+			rc = tcbor_get_uint(r, &q->cred_protect);
 		else
-			rc = cbor_skip(r);
+			rc = tcbor_skip(r);
 	}
 	return rc;
 }
 
 static int parse(const uint8_t *req, size_t n, mc_req_t *q)
 {
-	cbor_r_t r = {req, n};
+	tcbor_r_t r = {req, n};
 	size_t pairs;
 	uint64_t prev = 0;
 	memset(q, 0, sizeof(*q));
 	q->c.up = true;
-	int rc = cbor_get_map(&r, &pairs);
+	int rc = tcbor_get_map(&r, &pairs);
 	for (size_t i = 0; rc == CTAP2_OK && i < pairs; i++) {
 		uint64_t k;
-		if ((rc = cbor_get_uint(&r, &k)) != CTAP2_OK)
+		if ((rc = tcbor_get_uint(&r, &k)) != CTAP2_OK)
 			break;
 		/* canonical requests: keys ascending, no duplicates */
 		if (i > 0 && k <= prev) {
@@ -138,7 +138,7 @@ static int parse(const uint8_t *req, size_t n, mc_req_t *q)
 		prev = k;
 		switch (k) {
 		case 1:
-			rc = cbor_get_bytes(&r, &q->c.cdh, &q->c.cdh_len);
+			rc = tcbor_get_bytes(&r, &q->c.cdh, &q->c.cdh_len);
 			break;
 		case 2:
 			rc = parse_rp(&r, q);
@@ -153,7 +153,7 @@ static int parse(const uint8_t *req, size_t n, mc_req_t *q)
 			q->has_params = true;
 			break;
 		case 5:
-			rc = cbor_get_item(&r, &q->exclude);
+			rc = tcbor_get_item(&r, &q->exclude);
 			q->has_exclude = true;
 			break;
 		case 6:
@@ -163,15 +163,15 @@ static int parse(const uint8_t *req, size_t n, mc_req_t *q)
 			rc = req_options(&r, &q->c);
 			break;
 		case 8:
-			rc = cbor_get_bytes(&r, &q->c.auth, &q->c.auth_len);
+			rc = tcbor_get_bytes(&r, &q->c.auth, &q->c.auth_len);
 			q->c.has_auth = true;
 			break;
 		case 9:
-			rc = cbor_get_uint(&r, &q->c.proto);
+			rc = tcbor_get_uint(&r, &q->c.proto);
 			q->c.has_proto = true;
 			break;
 		default:
-			rc = cbor_skip(&r);
+			rc = tcbor_skip(&r);
 			break;
 		}
 	}
@@ -198,7 +198,7 @@ static bool excl_visit(void *arg, const uint8_t *id, size_t n)
 }
 
 static int respond(token_t *t, const mc_req_t *q, cred_t *c, uint8_t flags,
-    cbor_w_t *w)
+    tcbor_w_t *w)
 {
 	uint8_t ad[400], pub[64], hash[32], sig[72];
 	size_t sig_len = 0;
@@ -209,27 +209,27 @@ static int respond(token_t *t, const mc_req_t *q, cred_t *c, uint8_t flags,
 	if (rc != AMANA_OK)
 		return CTAP1_ERR_OTHER;
 	bool ext = q->hmac_secret || q->cred_protect != 0;
-	cbor_w_t a;
-	cbor_w_init(&a, ad, sizeof(ad));
-	cbor_put_raw(&a, c->rpid_hash, 32);
+	tcbor_w_t a;
+	tcbor_w_init(&a, ad, sizeof(ad));
+	tcbor_put_raw(&a, c->rpid_hash, 32);
 	uint8_t hdr[5] = {(uint8_t)(flags | 0x40 | (ext ? 0x80 : 0)),
 	    (uint8_t)(counter >> 24), (uint8_t)(counter >> 16),
 	    (uint8_t)(counter >> 8), (uint8_t)counter};
-	cbor_put_raw(&a, hdr, sizeof(hdr));
-	cbor_put_raw(&a, t->aaguid, 16);
+	tcbor_put_raw(&a, hdr, sizeof(hdr));
+	tcbor_put_raw(&a, t->aaguid, 16);
 	uint8_t idlen[2] = {0, CRED_ID_LEN};
-	cbor_put_raw(&a, idlen, 2);
-	cbor_put_raw(&a, c->id, CRED_ID_LEN);
+	tcbor_put_raw(&a, idlen, 2);
+	tcbor_put_raw(&a, c->id, CRED_ID_LEN);
 	req_put_cose_es256(&a, pub);
 	if (ext) {
-		cbor_put_map(&a, (q->cred_protect != 0) + (size_t)q->hmac_secret);
+		tcbor_put_map(&a, (q->cred_protect != 0) + (size_t)q->hmac_secret);
 		if (q->cred_protect != 0) {
-			cbor_put_text(&a, "credProtect");
-			cbor_put_uint(&a, c->prot);
+			tcbor_put_text(&a, "credProtect");
+			tcbor_put_uint(&a, c->prot);
 		}
 		if (q->hmac_secret) {
-			cbor_put_text(&a, "hmac-secret");
-			cbor_put_bool(&a, true);
+			tcbor_put_text(&a, "hmac-secret");
+			tcbor_put_bool(&a, true);
 		}
 	}
 	if (a.err)
@@ -237,17 +237,17 @@ static int respond(token_t *t, const mc_req_t *q, cred_t *c, uint8_t flags,
 	tc_sha256(ad, a.len, q->c.cdh, 32, hash);
 	if (tc_p256_sign(token_rng, t, c->priv, hash, sig, &sig_len) != AMANA_OK)
 		return CTAP1_ERR_OTHER;
-	cbor_put_map(w, 3);
-	cbor_put_uint(w, 1);
-	cbor_put_text(w, "packed");
-	cbor_put_uint(w, 2);
-	cbor_put_bytes(w, ad, a.len);
-	cbor_put_uint(w, 3);
-	cbor_put_map(w, 2);
-	cbor_put_text(w, "alg");
-	cbor_put_int(w, -7);
-	cbor_put_text(w, "sig");
-	cbor_put_bytes(w, sig, sig_len);
+	tcbor_put_map(w, 3);
+	tcbor_put_uint(w, 1);
+	tcbor_put_text(w, "packed");
+	tcbor_put_uint(w, 2);
+	tcbor_put_bytes(w, ad, a.len);
+	tcbor_put_uint(w, 3);
+	tcbor_put_map(w, 2);
+	tcbor_put_text(w, "alg");
+	tcbor_put_int(w, -7);
+	tcbor_put_text(w, "sig");
+	tcbor_put_bytes(w, sig, sig_len);
 	return w->err ? CTAP1_ERR_OTHER : CTAP2_OK;
 }
 
@@ -318,8 +318,8 @@ int ctap_make_credential(token_t *t, const uint8_t *req, size_t n,
 			return CTAP1_ERR_OTHER;
 		}
 	}
-	cbor_w_t w;
-	cbor_w_init(&w, resp, cap);
+	tcbor_w_t w;
+	tcbor_w_init(&w, resp, cap);
 	rc = respond(t, &q, &c, flags, &w);
 	tc_wipe(&c, sizeof(c));
 	if (rc == CTAP2_OK)

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "amana/err.h"
-#include "cbor.h"
+#include "tcbor.h"
 #include "core.h"
 #include "crypto.h"
 #include "ctap.h"
@@ -91,28 +91,28 @@ void pin_tick(token_t *t, uint32_t now_ms)
 
 int pin_shared_secret(token_t *t, const uint8_t *cose, size_t n, uint8_t shared[64])
 {
-	cbor_r_t r = {cose, n};
+	tcbor_r_t r = {cose, n};
 	size_t pairs;
 	int64_t kty = 0, crv = 0;
 	const uint8_t *x = NULL, *y = NULL;
 	size_t xl = 0, yl = 0;
-	if (cbor_get_map(&r, &pairs) != CTAP2_OK)
+	if (tcbor_get_map(&r, &pairs) != CTAP2_OK)
 		return CTAP2_ERR_CBOR_UNEXPECTED_TYPE;
 	for (size_t i = 0; i < pairs; i++) {
 		int64_t k;
-		int rc = cbor_get_int(&r, &k);
+		int rc = tcbor_get_int(&r, &k);
 		if (rc != CTAP2_OK)
 			return rc;
 		if (k == 1)
-			rc = cbor_get_int(&r, &kty);
+			rc = tcbor_get_int(&r, &kty);
 		else if (k == -1)
-			rc = cbor_get_int(&r, &crv);
+			rc = tcbor_get_int(&r, &crv);
 		else if (k == -2)
-			rc = cbor_get_bytes(&r, &x, &xl);
+			rc = tcbor_get_bytes(&r, &x, &xl);
 		else if (k == -3)
-			rc = cbor_get_bytes(&r, &y, &yl);
+			rc = tcbor_get_bytes(&r, &y, &yl);
 		else
-			rc = cbor_skip(&r);
+			rc = tcbor_skip(&r);
 		if (rc != CTAP2_OK)
 			return rc;
 	}
@@ -187,17 +187,17 @@ typedef struct pin_req {
 
 static int parse(const uint8_t *req, size_t n, pin_req_t *q)
 {
-	cbor_r_t r = {req, n};
+	tcbor_r_t r = {req, n};
 	size_t pairs;
 	uint64_t prev = 0;
 	memset(q, 0, sizeof(*q));
-	int rc = cbor_get_map(&r, &pairs);
+	int rc = tcbor_get_map(&r, &pairs);
 	if (rc != CTAP2_OK)
 		return rc;
 	for (size_t i = 0; i < pairs; i++) {
 		uint64_t k;
-		cbor_r_t item;
-		if ((rc = cbor_get_uint(&r, &k)) != CTAP2_OK)
+		tcbor_r_t item;
+		if ((rc = tcbor_get_uint(&r, &k)) != CTAP2_OK)
 			return rc;
 		/* canonical requests: keys ascending, no duplicates */
 		if (i > 0 && k <= prev)
@@ -205,36 +205,36 @@ static int parse(const uint8_t *req, size_t n, pin_req_t *q)
 		prev = k;
 		switch (k) {
 		case 1:
-			rc = cbor_get_uint(&r, &q->proto);
+			rc = tcbor_get_uint(&r, &q->proto);
 			q->has_proto = true;
 			break;
 		case 2:
-			rc = cbor_get_uint(&r, &q->sub);
+			rc = tcbor_get_uint(&r, &q->sub);
 			q->has_sub = true;
 			break;
 		case 3:
-			rc = cbor_get_item(&r, &item);
+			rc = tcbor_get_item(&r, &item);
 			q->ka = item.p;
 			q->ka_len = item.n;
 			break;
 		case 4:
-			rc = cbor_get_bytes(&r, &q->auth, &q->auth_len);
+			rc = tcbor_get_bytes(&r, &q->auth, &q->auth_len);
 			break;
 		case 5:
-			rc = cbor_get_bytes(&r, &q->new_enc, &q->new_enc_len);
+			rc = tcbor_get_bytes(&r, &q->new_enc, &q->new_enc_len);
 			break;
 		case 6:
-			rc = cbor_get_bytes(&r, &q->hash_enc, &q->hash_enc_len);
+			rc = tcbor_get_bytes(&r, &q->hash_enc, &q->hash_enc_len);
 			break;
 		case 9:
-			rc = cbor_get_uint(&r, &q->perms);
+			rc = tcbor_get_uint(&r, &q->perms);
 			q->has_perms = true;
 			break;
 		case 10:
-			rc = cbor_get_text(&r, &q->rpid, &q->rpid_len);
+			rc = tcbor_get_text(&r, &q->rpid, &q->rpid_len);
 			break;
 		default:
-			rc = cbor_skip(&r);
+			rc = tcbor_skip(&r);
 			break;
 		}
 		if (rc != CTAP2_OK)
@@ -316,7 +316,7 @@ static int pin_gate(token_t *t, const pin_rec_t *p)
 
 /* Issues a fresh pinUvAuthToken and writes {2: encrypted token}. */
 static int issue_token(token_t *t, const uint8_t shared[64], uint8_t perms,
-    const pin_req_t *q, bool by_uv, cbor_w_t *w)
+    const pin_req_t *q, bool by_uv, tcbor_w_t *w)
 {
 	pin_reset_state(t);
 	if (t->hal.rng(t->hal.ctx, t->pin.puat, 32) != 0)
@@ -333,13 +333,13 @@ static int issue_token(token_t *t, const uint8_t shared[64], uint8_t perms,
 	int rc = pin_encrypt(t, shared, t->pin.puat, 32, enc);
 	if (rc != CTAP2_OK)
 		return rc;
-	cbor_put_map(w, 1);
-	cbor_put_uint(w, 2);
-	cbor_put_bytes(w, enc, sizeof(enc));
+	tcbor_put_map(w, 1);
+	tcbor_put_uint(w, 2);
+	tcbor_put_bytes(w, enc, sizeof(enc));
 	return CTAP2_OK;
 }
 
-static int sub_dispatch(token_t *t, const pin_req_t *q, cbor_w_t *w)
+static int sub_dispatch(token_t *t, const pin_req_t *q, tcbor_w_t *w)
 {
 	pin_rec_t p;
 	uint8_t shared[64];
@@ -353,16 +353,16 @@ static int sub_dispatch(token_t *t, const pin_req_t *q, cbor_w_t *w)
 		return CTAP2_ERR_INVALID_SUBCOMMAND;
 	switch (q->sub) {
 	case 0x01: /* getPINRetries */
-		cbor_put_map(w, 1);
-		cbor_put_uint(w, 3);
-		cbor_put_uint(w, p.retries);
+		tcbor_put_map(w, 1);
+		tcbor_put_uint(w, 3);
+		tcbor_put_uint(w, p.retries);
 		return CTAP2_OK;
 	case 0x07: /* getUVRetries */
 		if (!token_uv_supported(t))
 			return CTAP2_ERR_INVALID_SUBCOMMAND;
-		cbor_put_map(w, 1);
-		cbor_put_uint(w, 5);
-		cbor_put_uint(w, token_uv_retries(t));
+		tcbor_put_map(w, 1);
+		tcbor_put_uint(w, 5);
+		tcbor_put_uint(w, token_uv_retries(t));
 		return CTAP2_OK;
 	default:
 		break;
@@ -372,19 +372,19 @@ static int sub_dispatch(token_t *t, const pin_req_t *q, cbor_w_t *w)
 	if (q->proto != 2)
 		return CTAP1_ERR_INVALID_PARAMETER;
 	if (q->sub == 0x02) { /* getKeyAgreement */
-		cbor_put_map(w, 1);
-		cbor_put_uint(w, 1);
-		cbor_put_map(w, 5);
-		cbor_put_uint(w, 1);
-		cbor_put_uint(w, 2);   /* kty: EC2 */
-		cbor_put_uint(w, 3);
-		cbor_put_int(w, -25);  /* alg: ECDH-ES+HKDF-256 */
-		cbor_put_int(w, -1);
-		cbor_put_uint(w, 1);   /* crv: P-256 */
-		cbor_put_int(w, -2);
-		cbor_put_bytes(w, t->pin.ka_pub, 32);
-		cbor_put_int(w, -3);
-		cbor_put_bytes(w, t->pin.ka_pub + 32, 32);
+		tcbor_put_map(w, 1);
+		tcbor_put_uint(w, 1);
+		tcbor_put_map(w, 5);
+		tcbor_put_uint(w, 1);
+		tcbor_put_uint(w, 2);   /* kty: EC2 */
+		tcbor_put_uint(w, 3);
+		tcbor_put_int(w, -25);  /* alg: ECDH-ES+HKDF-256 */
+		tcbor_put_int(w, -1);
+		tcbor_put_uint(w, 1);   /* crv: P-256 */
+		tcbor_put_int(w, -2);
+		tcbor_put_bytes(w, t->pin.ka_pub, 32);
+		tcbor_put_int(w, -3);
+		tcbor_put_bytes(w, t->pin.ka_pub + 32, 32);
 		return CTAP2_OK;
 	}
 	if (q->ka == NULL)
@@ -492,13 +492,13 @@ int ctap_client_pin(token_t *t, const uint8_t *req, size_t n, uint8_t *resp,
     size_t cap, size_t *len)
 {
 	pin_req_t q;
-	cbor_w_t w;
+	tcbor_w_t w;
 	int rc = parse(req, n, &q);
 	if (rc != CTAP2_OK)
 		return rc;
 	if (!q.has_sub)
 		return CTAP2_ERR_MISSING_PARAMETER;
-	cbor_w_init(&w, resp, cap);
+	tcbor_w_init(&w, resp, cap);
 	rc = sub_dispatch(t, &q, &w);
 	if (rc == CTAP2_OK && w.err)
 		rc = CTAP1_ERR_OTHER;

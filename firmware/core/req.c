@@ -3,36 +3,36 @@
  * built-in user verification). */
 #include <string.h>
 
-#include "cbor.h"
+#include "tcbor.h"
 #include "core.h"
 #include "ctap.h"
 #include "uv.h"
 
-int req_options(cbor_r_t *r, req_common_t *q)
+int req_options(tcbor_r_t *r, req_common_t *q)
 {
 	size_t pairs;
-	int rc = cbor_get_map(r, &pairs);
+	int rc = tcbor_get_map(r, &pairs);
 	if (rc != CTAP2_OK)
 		return rc;
 	for (size_t i = 0; i < pairs; i++) {
 		const uint8_t *k;
 		size_t kn;
 		bool v;
-		if ((rc = cbor_get_text(r, &k, &kn)) != CTAP2_OK)
+		if ((rc = tcbor_get_text(r, &k, &kn)) != CTAP2_OK)
 			return rc;
-		if (!cbor_peek_is(r, CBOR_SIMPLE)) {
-			if ((rc = cbor_skip(r)) != CTAP2_OK)
+		if (!tcbor_peek_is(r, CBOR_SIMPLE)) {
+			if ((rc = tcbor_skip(r)) != CTAP2_OK)
 				return rc;
 			return CTAP2_ERR_CBOR_UNEXPECTED_TYPE;
 		}
-		if ((rc = cbor_get_bool(r, &v)) != CTAP2_OK)
+		if ((rc = tcbor_get_bool(r, &v)) != CTAP2_OK)
 			return rc;
-		if (cbor_text_eq(k, kn, "up")) {
+		if (tcbor_text_eq(k, kn, "up")) {
 			q->up = v;
 			q->up_given = true;
-		} else if (cbor_text_eq(k, kn, "uv")) {
+		} else if (tcbor_text_eq(k, kn, "uv")) {
 			q->uv = v;
-		} else if (cbor_text_eq(k, kn, "rk")) {
+		} else if (tcbor_text_eq(k, kn, "rk")) {
 			q->rk = v;
 			q->rk_given = true;
 		}
@@ -80,11 +80,11 @@ int req_verify_user(token_t *t, req_common_t *q, uint8_t perm,
 	return CTAP2_OK;
 }
 
-int req_cred_list(cbor_r_t list, bool (*fn)(void *arg, const uint8_t *id,
+int req_cred_list(tcbor_r_t list, bool (*fn)(void *arg, const uint8_t *id,
     size_t n), void *arg)
 {
 	size_t items;
-	int rc = cbor_get_array(&list, &items);
+	int rc = tcbor_get_array(&list, &items);
 	if (rc != CTAP2_OK)
 		return rc;
 	if (items > CRED_LIST_MAX)
@@ -95,20 +95,20 @@ int req_cred_list(cbor_r_t list, bool (*fn)(void *arg, const uint8_t *id,
 		const uint8_t *id = NULL;
 		size_t idn = 0;
 		bool pk = false;
-		if ((rc = cbor_get_map(&list, &pairs)) != CTAP2_OK)
+		if ((rc = tcbor_get_map(&list, &pairs)) != CTAP2_OK)
 			return rc;
 		for (size_t j = 0; j < pairs; j++) {
 			const uint8_t *k, *v;
 			size_t kn, vn;
-			if ((rc = cbor_get_text(&list, &k, &kn)) != CTAP2_OK)
+			if ((rc = tcbor_get_text(&list, &k, &kn)) != CTAP2_OK)
 				return rc;
-			if (cbor_text_eq(k, kn, "id"))
-				rc = cbor_get_bytes(&list, &id, &idn);
-			else if (cbor_text_eq(k, kn, "type")) {
-				rc = cbor_get_text(&list, &v, &vn);
-				pk = rc == CTAP2_OK && cbor_text_eq(v, vn, "public-key");
+			if (tcbor_text_eq(k, kn, "id"))
+				rc = tcbor_get_bytes(&list, &id, &idn);
+			else if (tcbor_text_eq(k, kn, "type")) {
+				rc = tcbor_get_text(&list, &v, &vn);
+				pk = rc == CTAP2_OK && tcbor_text_eq(v, vn, "public-key");
 			} else
-				rc = cbor_skip(&list);
+				rc = tcbor_skip(&list);
 			if (rc != CTAP2_OK)
 				return rc;
 		}
@@ -132,17 +132,17 @@ void req_copy_text(char *dst, size_t max, const uint8_t *p, size_t n)
 	dst[n] = '\0';
 }
 
-void req_put_cose_es256(cbor_w_t *w, const uint8_t pub[64])
+void req_put_cose_es256(tcbor_w_t *w, const uint8_t pub[64])
 {
-	cbor_put_map(w, 5);
-	cbor_put_uint(w, 1);
-	cbor_put_uint(w, 2);  /* kty: EC2 */
-	cbor_put_uint(w, 3);
-	cbor_put_int(w, -7);  /* alg: ES256 */
-	cbor_put_int(w, -1);
-	cbor_put_uint(w, 1);  /* crv: P-256 */
-	cbor_put_int(w, -2);
-	cbor_put_bytes(w, pub, 32);
-	cbor_put_int(w, -3);
-	cbor_put_bytes(w, pub + 32, 32);
+	tcbor_put_map(w, 5);
+	tcbor_put_uint(w, 1);
+	tcbor_put_uint(w, 2);  /* kty: EC2 */
+	tcbor_put_uint(w, 3);
+	tcbor_put_int(w, -7);  /* alg: ES256 */
+	tcbor_put_int(w, -1);
+	tcbor_put_uint(w, 1);  /* crv: P-256 */
+	tcbor_put_int(w, -2);
+	tcbor_put_bytes(w, pub, 32);
+	tcbor_put_int(w, -3);
+	tcbor_put_bytes(w, pub + 32, 32);
 }

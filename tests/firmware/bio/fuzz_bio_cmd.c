@@ -26,7 +26,7 @@
 
 #include "bio_rec.h"
 #include "bio_state.h"
-#include "cbor.h"
+#include "tcbor.h"
 #include "host_port.h"
 #include "token.h"
 #include "uv.h"
@@ -64,11 +64,11 @@ static void fz_send(void *arg, const uint8_t r[TOKEN_HID_REPORT_LEN])
 
 /* True when the CBOR item at r (consumed) has no string longer than
  * BIO_NAME_MAX bytes. */
-static bool small_strings(cbor_r_t *r, int depth)
+static bool small_strings(tcbor_r_t *r, int depth)
 {
 	uint8_t major;
 	uint64_t v;
-	if (depth > 8 || cbor_get_head(r, &major, &v) != 0)
+	if (depth > 8 || tcbor_get_head(r, &major, &v) != 0)
 		return false;
 	switch (major) {
 	case CBOR_BYTES:
@@ -172,8 +172,8 @@ static void one_op(uint8_t h, uint8_t sub, const uint8_t *prm, size_t plen)
 	if (st < 0 || st > 0xFF || rlen > sizeof(resp))
 		abort();
 	if (st == 0 && rlen > 0) {
-		cbor_r_t r = {resp, rlen};
-		if (cbor_skip(&r) != 0 || r.n != 0)
+		tcbor_r_t r = {resp, rlen};
+		if (tcbor_skip(&r) != 0 || r.n != 0)
 			abort(); /* not exactly one CBOR item */
 		r.p = resp;
 		r.n = rlen;

@@ -1,13 +1,13 @@
 /* cbor.c: bounded canonical CBOR writer and cursor reader (contract in
  * cbor.h). The writer always picks the shortest head, which is what makes
  * CTAP2 canonical encoding a matter of key order only. */
-#include "cbor.h"
+#include "tcbor.h"
 
 #include <string.h>
 
 #include "ctap.h"
 
-static void put_head(cbor_w_t *w, uint8_t major, uint64_t v)
+static void put_head(tcbor_w_t *w, uint8_t major, uint64_t v)
 {
 	uint8_t h[9];
 	size_t n;
@@ -35,10 +35,10 @@ static void put_head(cbor_w_t *w, uint8_t major, uint64_t v)
 			h[1 + i] = (uint8_t)(v >> (56 - 8 * i));
 		n = 9;
 	}
-	cbor_put_raw(w, h, n);
+	tcbor_put_raw(w, h, n);
 }
 
-void cbor_w_init(cbor_w_t *w, uint8_t *buf, size_t cap)
+void tcbor_w_init(tcbor_w_t *w, uint8_t *buf, size_t cap)
 {
 	w->buf = buf;
 	w->cap = cap;
@@ -46,7 +46,7 @@ void cbor_w_init(cbor_w_t *w, uint8_t *buf, size_t cap)
 	w->err = false;
 }
 
-void cbor_put_raw(cbor_w_t *w, const uint8_t *p, size_t n)
+void tcbor_put_raw(tcbor_w_t *w, const uint8_t *p, size_t n)
 {
 	if (w->err || n > w->cap - w->len) {
 		w->err = true;
@@ -57,12 +57,12 @@ void cbor_put_raw(cbor_w_t *w, const uint8_t *p, size_t n)
 	w->len += n;
 }
 
-void cbor_put_uint(cbor_w_t *w, uint64_t v)
+void tcbor_put_uint(tcbor_w_t *w, uint64_t v)
 {
 	put_head(w, CBOR_UINT, v);
 }
 
-void cbor_put_int(cbor_w_t *w, int64_t v)
+void tcbor_put_int(tcbor_w_t *w, int64_t v)
 {
 	if (v >= 0)
 		put_head(w, CBOR_UINT, (uint64_t)v);
@@ -70,45 +70,45 @@ void cbor_put_int(cbor_w_t *w, int64_t v)
 		put_head(w, CBOR_NINT, (uint64_t)(-(v + 1)));
 }
 
-void cbor_put_bytes(cbor_w_t *w, const uint8_t *p, size_t n)
+void tcbor_put_bytes(tcbor_w_t *w, const uint8_t *p, size_t n)
 {
 	put_head(w, CBOR_BYTES, n);
-	cbor_put_raw(w, p, n);
+	tcbor_put_raw(w, p, n);
 }
 
-void cbor_put_textn(cbor_w_t *w, const char *s, size_t n)
+void tcbor_put_textn(tcbor_w_t *w, const char *s, size_t n)
 {
 	put_head(w, CBOR_TEXT, n);
-	cbor_put_raw(w, (const uint8_t *)s, n);
+	tcbor_put_raw(w, (const uint8_t *)s, n);
 }
 
-void cbor_put_text(cbor_w_t *w, const char *s)
+void tcbor_put_text(tcbor_w_t *w, const char *s)
 {
 	size_t n = 0;
 	while (s[n] != '\0')
 		n++;
-	cbor_put_textn(w, s, n);
+	tcbor_put_textn(w, s, n);
 }
 
-void cbor_put_map(cbor_w_t *w, size_t pairs)
+void tcbor_put_map(tcbor_w_t *w, size_t pairs)
 {
 	put_head(w, CBOR_MAP, pairs);
 }
 
-void cbor_put_array(cbor_w_t *w, size_t items)
+void tcbor_put_array(tcbor_w_t *w, size_t items)
 {
 	put_head(w, CBOR_ARRAY, items);
 }
 
-void cbor_put_bool(cbor_w_t *w, bool v)
+void tcbor_put_bool(tcbor_w_t *w, bool v)
 {
 	uint8_t b = v ? 0xF5 : 0xF4;
-	cbor_put_raw(w, &b, 1);
+	tcbor_put_raw(w, &b, 1);
 }
 
 /* ---- reader */
 
-int cbor_get_head(cbor_r_t *r, uint8_t *major, uint64_t *val)
+int tcbor_get_head(tcbor_r_t *r, uint8_t *major, uint64_t *val)
 {
 	if (r->n < 1)
 		return CTAP2_ERR_INVALID_CBOR;
@@ -136,11 +136,11 @@ int cbor_get_head(cbor_r_t *r, uint8_t *major, uint64_t *val)
 	return CTAP2_OK;
 }
 
-static int get_typed(cbor_r_t *r, uint8_t want, uint64_t *v)
+static int get_typed(tcbor_r_t *r, uint8_t want, uint64_t *v)
 {
-	cbor_r_t save = *r;
+	tcbor_r_t save = *r;
 	uint8_t major;
-	int rc = cbor_get_head(r, &major, v);
+	int rc = tcbor_get_head(r, &major, v);
 	if (rc != CTAP2_OK)
 		return rc;
 	if (major != want) {
@@ -150,17 +150,17 @@ static int get_typed(cbor_r_t *r, uint8_t want, uint64_t *v)
 	return CTAP2_OK;
 }
 
-int cbor_get_uint(cbor_r_t *r, uint64_t *v)
+int tcbor_get_uint(tcbor_r_t *r, uint64_t *v)
 {
 	return get_typed(r, CBOR_UINT, v);
 }
 
-int cbor_get_int(cbor_r_t *r, int64_t *v)
+int tcbor_get_int(tcbor_r_t *r, int64_t *v)
 {
-	cbor_r_t save = *r;
+	tcbor_r_t save = *r;
 	uint8_t major;
 	uint64_t u;
-	int rc = cbor_get_head(r, &major, &u);
+	int rc = tcbor_get_head(r, &major, &u);
 	if (rc != CTAP2_OK)
 		return rc;
 	if ((major != CBOR_UINT && major != CBOR_NINT) || u > INT64_MAX) {
@@ -171,7 +171,7 @@ int cbor_get_int(cbor_r_t *r, int64_t *v)
 	return CTAP2_OK;
 }
 
-static int get_string(cbor_r_t *r, uint8_t want, const uint8_t **p, size_t *n)
+static int get_string(tcbor_r_t *r, uint8_t want, const uint8_t **p, size_t *n)
 {
 	uint64_t len;
 	int rc = get_typed(r, want, &len);
@@ -186,17 +186,17 @@ static int get_string(cbor_r_t *r, uint8_t want, const uint8_t **p, size_t *n)
 	return CTAP2_OK;
 }
 
-int cbor_get_bytes(cbor_r_t *r, const uint8_t **p, size_t *n)
+int tcbor_get_bytes(tcbor_r_t *r, const uint8_t **p, size_t *n)
 {
 	return get_string(r, CBOR_BYTES, p, n);
 }
 
-int cbor_get_text(cbor_r_t *r, const uint8_t **p, size_t *n)
+int tcbor_get_text(tcbor_r_t *r, const uint8_t **p, size_t *n)
 {
 	return get_string(r, CBOR_TEXT, p, n);
 }
 
-int cbor_get_bool(cbor_r_t *r, bool *v)
+int tcbor_get_bool(tcbor_r_t *r, bool *v)
 {
 	uint64_t s;
 	int rc = get_typed(r, CBOR_SIMPLE, &s);
@@ -208,7 +208,7 @@ int cbor_get_bool(cbor_r_t *r, bool *v)
 	return CTAP2_OK;
 }
 
-static int get_count(cbor_r_t *r, uint8_t want, size_t *count)
+static int get_count(tcbor_r_t *r, uint8_t want, size_t *count)
 {
 	uint64_t c;
 	int rc = get_typed(r, want, &c);
@@ -221,23 +221,23 @@ static int get_count(cbor_r_t *r, uint8_t want, size_t *count)
 	return CTAP2_OK;
 }
 
-int cbor_get_map(cbor_r_t *r, size_t *pairs)
+int tcbor_get_map(tcbor_r_t *r, size_t *pairs)
 {
 	return get_count(r, CBOR_MAP, pairs);
 }
 
-int cbor_get_array(cbor_r_t *r, size_t *items)
+int tcbor_get_array(tcbor_r_t *r, size_t *items)
 {
 	return get_count(r, CBOR_ARRAY, items);
 }
 
-static int skip_depth(cbor_r_t *r, unsigned depth)
+static int skip_depth(tcbor_r_t *r, unsigned depth)
 {
 	if (depth > CBOR_MAX_DEPTH)
 		return CTAP2_ERR_INVALID_CBOR;
 	uint8_t major;
 	uint64_t v;
-	int rc = cbor_get_head(r, &major, &v);
+	int rc = tcbor_get_head(r, &major, &v);
 	if (rc != CTAP2_OK)
 		return rc;
 	switch (major) {
@@ -263,15 +263,15 @@ static int skip_depth(cbor_r_t *r, unsigned depth)
 	}
 }
 
-int cbor_skip(cbor_r_t *r)
+int tcbor_skip(tcbor_r_t *r)
 {
 	return skip_depth(r, 0);
 }
 
-int cbor_get_item(cbor_r_t *r, cbor_r_t *item)
+int tcbor_get_item(tcbor_r_t *r, tcbor_r_t *item)
 {
 	const uint8_t *start = r->p;
-	int rc = cbor_skip(r);
+	int rc = tcbor_skip(r);
 	if (rc != CTAP2_OK)
 		return rc;
 	item->p = start;
@@ -279,12 +279,12 @@ int cbor_get_item(cbor_r_t *r, cbor_r_t *item)
 	return CTAP2_OK;
 }
 
-bool cbor_peek_is(const cbor_r_t *r, uint8_t major)
+bool tcbor_peek_is(const tcbor_r_t *r, uint8_t major)
 {
 	return r->n > 0 && (r->p[0] >> 5) == major;
 }
 
-bool cbor_text_eq(const uint8_t *p, size_t n, const char *s)
+bool tcbor_text_eq(const uint8_t *p, size_t n, const char *s)
 {
 	size_t i = 0;
 	for (; i < n; i++)
