@@ -242,6 +242,42 @@ static void accept_client(sim_t *s, int lfd, bool ctl)
 
 static int g_hid_fd = -1, g_ctl_fd = -1;
 
+/* One poll (up to 20 ms) over both listening sockets and every client,
+ * then accepts and reads whatever is ready. tick runs the token's timers
+ * between the poll and the reads, as the main loop needs (not while a
+ * command waits for presence). -1 when poll itself failed. */
+static int poll_once(sim_t *s, int hid_fd, int ctl_fd, bool tick)
+{
+	struct pollfd p[2 + MAX_CLIENTS];
+	int idx[2 + MAX_CLIENTS];
+	nfds_t n = 0;
+	p[n].fd = hid_fd;
+	p[n++].events = POLLIN;
+	p[n].fd = ctl_fd;
+	p[n++].events = POLLIN;
+	for (int i = 0; i < MAX_CLIENTS; i++)
+		if (s->cl[i].fd >= 0) {
+			idx[n] = i;
+			p[n].fd = s->cl[i].fd;
+			p[n++].events = POLLIN;
+		}
+	int r = poll(p, n, 20);
+	if (r < 0 && errno != EINTR)
+		return -1;
+	if (tick)
+		token_tick(s->token, s->hal.millis(s->hal.ctx));
+	if (r <= 0)
+		return 0;
+	if (p[0].revents & POLLIN)
+		accept_client(s, hid_fd, false);
+	if (p[1].revents & POLLIN)
+		accept_client(s, ctl_fd, true);
+	for (nfds_t i = 2; i < n; i++)
+		if (p[i].revents & (POLLIN | POLLHUP | POLLERR))
+			on_readable(s, &s->cl[idx[i]]);
+	return 0;
+}
+
 /* "presence wait": the token waits for a touch (control "touch") while
  * the simulator keeps serving every socket, sends KEEPALIVE(UP needed)
  * every 100 ms and passes reports to token_hid_report_while_busy, so a
@@ -263,28 +299,7 @@ static bool sim_wait_presence(void *arg, uint32_t timeout_ms)
 			token_keepalive(s->token, 2);
 			last_ka = now;
 		}
-		struct pollfd p[2 + MAX_CLIENTS];
-		int idx[2 + MAX_CLIENTS];
-		nfds_t n = 0;
-		p[n].fd = g_hid_fd;
-		p[n++].events = POLLIN;
-		p[n].fd = g_ctl_fd;
-		p[n++].events = POLLIN;
-		for (int i = 0; i < MAX_CLIENTS; i++)
-			if (s->cl[i].fd >= 0) {
-				idx[n] = i;
-				p[n].fd = s->cl[i].fd;
-				p[n++].events = POLLIN;
-			}
-		if (poll(p, n, 20) <= 0)
-			continue;
-		if (p[0].revents & POLLIN)
-			accept_client(s, g_hid_fd, false);
-		if (p[1].revents & POLLIN)
-			accept_client(s, g_ctl_fd, true);
-		for (nfds_t i = 2; i < n; i++)
-			if (p[i].revents & (POLLIN | POLLHUP | POLLERR))
-				on_readable(s, &s->cl[idx[i]]);
+		(void)poll_once(s, g_hid_fd, g_ctl_fd, false); /* errors: retried */
 	}
 	ok = s->touched;
 	s->waiting = false;
@@ -295,34 +310,9 @@ static bool sim_wait_presence(void *arg, uint32_t timeout_ms)
 
 static int serve(sim_t *s, int hid_fd, int ctl_fd)
 {
-	while (!s->quit) {
-		struct pollfd p[2 + MAX_CLIENTS];
-		int idx[2 + MAX_CLIENTS];
-		nfds_t n = 0;
-		p[n].fd = hid_fd;
-		p[n++].events = POLLIN;
-		p[n].fd = ctl_fd;
-		p[n++].events = POLLIN;
-		for (int i = 0; i < MAX_CLIENTS; i++)
-			if (s->cl[i].fd >= 0) {
-				idx[n] = i;
-				p[n].fd = s->cl[i].fd;
-				p[n++].events = POLLIN;
-			}
-		int r = poll(p, n, 20);
-		if (r < 0 && errno != EINTR)
+	while (!s->quit)
+		if (poll_once(s, hid_fd, ctl_fd, true) != 0)
 			return AMANA_ERR_IO;
-		token_tick(s->token, s->hal.millis(s->hal.ctx));
-		if (r <= 0)
-			continue;
-		if (p[0].revents & POLLIN)
-			accept_client(s, hid_fd, false);
-		if (p[1].revents & POLLIN)
-			accept_client(s, ctl_fd, true);
-		for (nfds_t i = 2; i < n; i++)
-			if (p[i].revents & (POLLIN | POLLHUP | POLLERR))
-				on_readable(s, &s->cl[idx[i]]);
-	}
 	return AMANA_OK;
 }
 
