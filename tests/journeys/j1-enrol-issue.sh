@@ -3,7 +3,7 @@
 # person; the worker's new token gets a PIN, two fingers and a face (images
 # go to the token's sensor, templates stay on the token); the worker's
 # phone creates the vault (passphrase, recovery key on paper, token slot,
-# duress PIN with a decoy) and a device key; the NGO issues an identity and
+# duress PIN with a decoy) and a device key inside the vault; the NGO issues an identity and
 # an entitlement credential bound to that key, each with a status-list
 # entry, and records both in its registry; the phone keeps them in the
 # vault and hands the NGO an encrypted backup it cannot open.
@@ -106,10 +106,10 @@ fi
 rm -f "$J_STATE/log/passport-copy.txt"
 
 party "worker's phone: device key"
-# amana cred keeps its key in a wallet directory (docs/0305); the phone makes
-# it in a private temporary directory and keeps it only inside the vault.
-WT=$(mktemp -d "$J_STATE/phone/.wallet.XXXXXX")
-step "device key created (Ed25519)" keygen "$AMANA" cred keygen --wallet "$WT" -o "$W/device.pub"
+# The device key is a vault record (docs/0306): made in guarded memory,
+# stored encrypted; only its public half leaves the phone.
+finger_step "device key created (Ed25519) inside the vault" t1 keygen \
+	"$AMANA" cred keygen --vault "$P/vault" -o "$W/device.pub"
 crossed phone "NGO desk" "device public key (hex)" "$W/device.pub"
 
 party "NGO desk: issue"
@@ -134,17 +134,10 @@ issue_one $ENT_TYPE entitlement
 rm -f "$NGO"/claims-*  # the registry row is what the NGO keeps
 
 party "worker's phone: keep the credentials in the vault"
-step "identity credential checked (digests, bound to this device key) and kept" \
-	imp-id "$AMANA" cred import "$W/identity.mdoc" --wallet "$WT"
-step "entitlement credential checked and kept" imp-ent "$AMANA" cred import "$W/entitlement.mdoc" --wallet "$WT"
-tar -C "$WT" -cf "$J_STATE/phone/.wallet.tar" . && rm -rf "$WT"
-if vault_open_finger t1 addwallet "$AMANA" vault add "$P/vault" "$J_STATE/phone/.wallet.tar" \
-	--name wallet --kind credentials; then
-	ok "device key and credentials stored in the vault (encrypted); no copy left outside"
-else
-	bad "vault add wallet"; show
-fi
-rm -f "$J_STATE/phone/.wallet.tar"
+finger_step "identity credential checked (digests, bound to this device key) and kept in the vault" \
+	t1 imp-id "$AMANA" cred import "$W/identity.mdoc" --vault "$P/vault"
+finger_step "entitlement credential checked and kept in the vault" \
+	t1 imp-ent "$AMANA" cred import "$W/entitlement.mdoc" --vault "$P/vault"
 if vault_open_finger t1 list "$AMANA" vault list "$P/vault"; then show; fi
 if vault_open_finger t1 export "$AMANA" vault export "$P/vault" "$NGO/backups/$WORKER_CASE.amv"; then
 	ok "encrypted backup written"

@@ -17,7 +17,8 @@ say "the phone asks the token for the vault secret; the token waits for a finger
 if vault_open_finger t1 list "$AMANA" vault list "$P/vault"; then
 	ok "enrolled finger: vault open"
 	show
-	grep -q wallet "$J_OUT" || bad "the real vault should list the wallet"
+	grep -q mdoc-device-key "$J_OUT" && grep -q passport "$J_OUT" ||
+		bad "the real vault should list the device key and the passport"
 else
 	bad "the enrolled finger did not open the vault"
 fi
@@ -67,7 +68,7 @@ fi
 party "under duress: the duress PIN"
 if run duress "$AMANA" vault list "$P/vault" --passphrase-fd 3 3< <(printf '%s\n' "$DURESS_PIN"); then
 	show
-	if grep -q contacts "$J_OUT" && ! grep -qE "wallet|passport" "$J_OUT"; then
+	if grep -q contacts "$J_OUT" && ! grep -qE "device-key|credential|passport" "$J_OUT"; then
 		ok "duress PIN: the decoy opens (a contacts note); no credential, no passport, no sign of another compartment"
 	else
 		bad "the duress view should show the decoy only"

@@ -38,25 +38,16 @@ step "request for ${#ELEMENTS[@]} elements of the work entitlement, fresh nonce 
 crossed officer phone "request ($(bytes "$O/request.cbor")-byte CBOR) shown as a QR code the phone's camera reads; PNG" "$W/request.png"
 
 party "worker's phone: consent"
-WT=$(mktemp -d "$P/.present.XXXXXX")
-# amana present reads its key from a wallet directory (docs/0305): the phone
-# opens the vault with the worker's finger and takes the wallet out into a
-# private temporary directory for this one answer.
-if vault_open_finger t1 get "$AMANA" vault get "$P/vault" wallet -o "$WT/wallet.tar"; then
-	tar -C "$WT" -xf "$WT/wallet.tar" && rm -f "$WT/wallet.tar"
-	ok "the worker's finger opened the vault: device key and credentials ready"
-else
-	bad "vault get"; show
-fi
-if run present "$AMANA" present "$W/request.png" --wallet "$WT" --yes --qr "$W/response.png" \
-	-o "$W/response.cbor"; then
+# amana present opens the vault (the worker's finger on the token) for the
+# device key and credentials, closes it, then shows what will be shared.
+if vault_open_finger t1 present "$AMANA" present "$W/request.png" --vault "$P/vault" --yes \
+	--qr "$W/response.png" -o "$W/response.cbor"; then
 	say "what the worker sees on the phone before saying yes:"
 	show
 	ok "worker consented; DeviceResponse signed by the device key for this request"
 else
 	bad "amana present"; show
 fi
-rm -rf "$WT"
 set -- "$W"/response*.png
 if [ -f "$1" ]; then
 	crossed phone officer "DeviceResponse ($(bytes "$W/response.cbor") bytes) shown as $# QR code(s); PNG" "$@"

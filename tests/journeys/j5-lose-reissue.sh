@@ -76,8 +76,18 @@ else
 fi
 
 party "new phone: new device key"
-WT=$(mktemp -d "$P/.wallet.XXXXXX")
-step "new device key created" keygen "$AMANA" cred keygen --wallet "$WT" -o "$W/device2.pub"
+# The restored vault still holds the old device key and the credentials
+# bound to it: the old key may have been copied off the lost phone while it
+# was open, so it is retired and a new one made.
+rec "$AMANA" vault list "$P/vault" --json --recovery-fd 3 >"$J_STATE/log/5-entries" 2>&1
+olds=$(grep -o '"name":"[^"]*","type":"record","kind":"\(device-key\|credential\)"' \
+	"$J_STATE/log/5-entries" | cut -d'"' -f4)
+for r in $olds; do
+	step "old record '$r' removed" "rm-$r" rec "$AMANA" vault rm "$P/vault" "$r" --recovery-fd 3
+done
+[ -n "$olds" ] || bad "no device key or credential found in the restored vault"
+finger_step "new device key created inside the vault" t2 keygen \
+	"$AMANA" cred keygen --vault "$P/vault" -o "$W/device2.pub"
 crossed "new phone" "NGO desk" "new device public key" "$W/device2.pub"
 
 party "NGO desk: revoke the old credentials, reissue to the new key"
@@ -99,7 +109,8 @@ for name in identity entitlement; do
 		--status-uri "$STATUS_URI" --status-idx "$idx" --replaces "$old" --by "desk 3 (case worker A. Tan)"
 	rm -f "$NGO/claims-$name"
 	crossed "NGO desk" "new phone" "$name credential" "$W/$name-2.mdoc"
-	step "$name credential checked and kept" "import-$name" "$AMANA" cred import "$W/$name-2.mdoc" --wallet "$WT"
+	finger_step "$name credential checked and kept in the vault" t2 "import-$name" \
+		"$AMANA" cred import "$W/$name-2.mdoc" --vault "$P/vault"
 done
 sleep 1 # the new list must be newer than the cached one (iat in seconds)
 step "new status list published" publish "$ISSUER" status publish --dir "$NGO" --uri "$STATUS_URI" \
@@ -108,15 +119,8 @@ crossed "NGO desk" officers "new status list" "$W/status-list-2"
 step "registry of case $WORKER_CASE now" reg2 "$ISSUER" registry list --dir "$NGO" --worker "$WORKER_CASE"
 show
 
-party "new phone: keep the new credentials in the vault"
-tar -C "$WT" -cf "$P/.wallet.tar" . && rm -rf "$WT"
-vault_open_finger t2 rmwallet "$AMANA" vault rm "$P/vault" wallet || bad "vault rm old wallet"
-if vault_open_finger t2 addwallet "$AMANA" vault add "$P/vault" "$P/.wallet.tar" --name wallet --kind credentials; then
-	ok "new device key and credentials stored in the vault"
-else
-	bad "vault add new wallet"; show
-fi
-rm -f "$P/.wallet.tar" "$NGO/backups/$WORKER_CASE.amv"
+party "new phone: a new backup for the NGO"
+rm -f "$NGO/backups/$WORKER_CASE.amv"
 vault_open_finger t2 export "$AMANA" vault export "$P/vault" "$NGO/backups/$WORKER_CASE.amv" ||
 	bad "new backup"
 crossed "new phone" "NGO desk" "new encrypted backup" "$NGO/backups/$WORKER_CASE.amv"
@@ -142,14 +146,9 @@ party "checkpoint: the worker with the new token"
 step "officer's request" request "$VERIFY" request --doctype $ENT_TYPE --element given_name \
 	--element family_name --element right_to_work --element permit_valid_until \
 	--verifier "Labour inspection, Klang checkpoint 4" -o "$C/request.cbor" --qr "$W/request-2.png"
-WT=$(mktemp -d "$P/.present.XXXXXX")
-if vault_open_finger t2 get "$AMANA" vault get "$P/vault" wallet -o "$WT/wallet.tar"; then
-	tar -C "$WT" -xf "$WT/wallet.tar" && rm -f "$WT/wallet.tar"
-fi
 rm -f "$W"/response-2*.png
-step "worker consents, the phone answers" present "$AMANA" present "$W/request-2.png" --wallet "$WT" \
-	--yes --qr "$W/response-2.png"
-rm -rf "$WT"
+finger_step "worker consents and puts a finger on the new token; the phone answers" t2 present \
+	"$AMANA" present "$W/request-2.png" --vault "$P/vault" --yes --qr "$W/response-2.png"
 n=0 photos=()
 for f in "$W"/response-2*.png; do n=$((n + 1)); cp "$f" "$C/new-$n.png"; photos+=("new-$n.png"); done
 run scannew "${OFF[@]}" "$VERIFY" qr scan "${photos[@]}" -o response.cbor || bad "scan of the new response"

@@ -268,6 +268,14 @@ offline_in() {
 # Secrets go to the programs through file descriptors, never arguments.
 with_pass() { "$@" 3< <(printf '%s\n' "$PASSPHRASE"); }
 
+# finger_step DESC TOKEN LOGNAME CMD...: a step the worker's finger unlocks.
+finger_step() {
+	local desc=$1; shift
+	if vault_open_finger "$@"; then ok "$desc"; return 0; fi
+	bad "$desc"; show
+	return 1
+}
+
 # vault_open_finger TOKEN LOGNAME CMD...: the worker puts the enrolled
 # finger on the sensor and runs a vault command unlocked by the token (a
 # genuine impression can be refused, as with any matcher: up to 3
