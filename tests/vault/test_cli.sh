@@ -64,7 +64,14 @@ cmp -s "$D/photo.bin" "$D/photo2.out" && ok "restored byte-identical" || bad "re
 
 expect 0 "rm" -- "$A" vault rm "$V" passport "${R[@]}" 3<"$D/words"
 expect 1 "rm again: not found" -- "$A" vault rm "$V" passport "${R[@]}" 3<"$D/words"
-obj=$(ls "$V" | grep -v slots | head -1)
+# sessions: unlock keeps the key in the kernel session keyring, lock ends it
+# (setsid: no controlling terminal, so a missing secret cannot prompt)
 expect 0 "lock" -- "$A" vault lock "$V"
+expect 2 "locked: no secret, no session" -- setsid -w "$A" vault list "$V"
+expect 0 "unlock for 60 s" -- "$A" vault unlock "$V" --timeout 60 "${R[@]}" 3<"$D/words"
+expect 0 "unlocked: no secret needed" -- setsid -w "$A" vault list "$V"
+grep -q photo.bin "$D/out" && ok "session lists the real vault" || bad "session list: $(cat "$D/out")"
+expect 0 "lock again" -- "$A" vault lock "$V"
+expect 2 "locked again" -- setsid -w "$A" vault list "$V"
 echo "$fails failed"
 [ "$fails" = 0 ]

@@ -1,6 +1,7 @@
 /* cmd_vault.c: `amana vault ...`, the worker's encrypted document store.
- * Thin: parse, read the secret, call libamana-vault, print. No key is kept
- * between commands; every command unlocks, works and wipes.
+ * Thin: parse, read the secret, call libamana-vault, print. A key is kept
+ * between commands only by `unlock`, in the kernel session keyring with a
+ * timeout; `lock` revokes it.
  *
  * Secrets: --passphrase-fd N / --new-passphrase-fd N / --recovery-fd N read
  * one line from a file descriptor; AMANA_VAULT_TEST_PASSPHRASE (test-only:
@@ -12,7 +13,9 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/keyctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <time.h>
@@ -30,7 +33,7 @@ int cmd_vault(int argc, char **argv);
 typedef struct vopts {
 	const char *pos[4];
 	int npos;
-	int pass_fd, newpass_fd, recovery_fd, pin_fd, slot;
+	int pass_fd, newpass_fd, recovery_fd, pin_fd, slot, timeout;
 	const char *token, *name, *kind, *number, *country, *expiry, *notes, *out, *png;
 	bool json, no_recovery, decoy;
 } vopts_t;
@@ -38,7 +41,7 @@ typedef struct vopts {
 static int parse(int argc, char **argv, vopts_t *o)
 {
 	memset(o, 0, sizeof(*o));
-	o->pass_fd = o->newpass_fd = o->recovery_fd = o->pin_fd = o->slot = -1;
+	o->pass_fd = o->newpass_fd = o->recovery_fd = o->pin_fd = o->slot = o->timeout = -1;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char **sv = NULL;
@@ -58,6 +61,7 @@ static int parse(int argc, char **argv, vopts_t *o)
 		else if (strcmp(a, "--new-passphrase-fd") == 0) iv = &o->newpass_fd;
 		else if (strcmp(a, "--recovery-fd") == 0) iv = &o->recovery_fd;
 		else if (strcmp(a, "--pin-fd") == 0) iv = &o->pin_fd;
+		else if (strcmp(a, "--timeout") == 0) iv = &o->timeout;
 		else if (strcmp(a, "--token") == 0) sv = &o->token;
 		else if (strcmp(a, "--slot") == 0) iv = &o->slot;
 		else if (a[0] == '-' && a[1] != '\0')
@@ -141,6 +145,76 @@ static amana_vault_kdf_t cli_kdf(void)
 	return amana_vault_kdf_default();
 }
 
+/* ---- the session: `unlock` keeps the compartment key in the kernel's
+ * session keyring (a "user" key that expires after --timeout seconds,
+ * default 300); later commands given no secret use it; `lock` revokes it.
+ * The key never touches a file. */
+#define SESSION_PAYLOAD 33u /* key | opened slot */
+
+static void session_name(const uint8_t id[16], char out[64])
+{
+	char hex[33];
+	sodium_bin2hex(hex, sizeof(hex), id, 16);
+	snprintf(out, 64, "amana-vault:%s", hex);
+}
+
+/* The login session's keyring, or the user's session keyring when the
+ * process has none (add_key would otherwise make a keyring that dies with
+ * this process). */
+static long session_ring(void)
+{
+	/* create = 0 resolves to the session keyring, or to the user session
+	 * keyring when there is none; the special id would create one */
+	long id = syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0);
+	return id >= 0 ? id : KEY_SPEC_USER_SESSION_KEYRING;
+}
+
+static long session_find(const char *dir)
+{
+	uint8_t id[16];
+	char name[64];
+	if (amana_vault_id(dir, id) != AMANA_OK)
+		return -1;
+	session_name(id, name);
+	return syscall(SYS_keyctl, KEYCTL_SEARCH, session_ring(), "user", name, 0);
+}
+
+static int session_open(const char *dir, amana_vault_t **v)
+{
+	long kid = session_find(dir);
+	if (kid < 0)
+		return AMANA_ERR_NOT_FOUND;
+	uint8_t *p = sodium_malloc(SESSION_PAYLOAD);
+	if (p == NULL)
+		return AMANA_ERR_NOMEM;
+	long n = syscall(SYS_keyctl, KEYCTL_READ, kid, p, SESSION_PAYLOAD);
+	int err = n == (long)SESSION_PAYLOAD ? amana_vault_open_session(dir, p, p[32], v) :
+	                                        AMANA_ERR_NOT_FOUND;
+	sodium_free(p);
+	return err;
+}
+
+static int session_store(const char *dir, const amana_vault_t *v, int timeout)
+{
+	uint8_t id[16];
+	char name[64];
+	unsigned slot;
+	uint8_t *p = sodium_malloc(SESSION_PAYLOAD);
+	if (p == NULL)
+		return AMANA_ERR_NOMEM;
+	int err = amana_vault_id(dir, id);
+	if (err == AMANA_OK) {
+		amana_vault_session_export(v, p, &slot);
+		p[32] = (uint8_t)slot;
+		session_name(id, name);
+		long kid = syscall(SYS_add_key, "user", name, p, (size_t)SESSION_PAYLOAD, session_ring());
+		if (kid < 0 || syscall(SYS_keyctl, KEYCTL_SET_TIMEOUT, kid, (unsigned)timeout) != 0)
+			err = AMANA_ERR_IO;
+	}
+	sodium_free(p);
+	return err;
+}
+
 /* The token's PIN from --pin-fd into buf, or NULL: the token verifies the
  * user itself (fingerprint or face). */
 static const char *token_pin(const vopts_t *o, char *buf, int *err)
@@ -161,8 +235,13 @@ static int open_vault(const vopts_t *o, const char *dir, amana_vault_t **v)
 	uint8_t *key = sodium_malloc(32);
 	size_t len = 0;
 	int err;
+	const char *env = getenv("AMANA_VAULT_TEST_PASSPHRASE");
+	bool given = o->token != NULL || o->recovery_fd >= 0 || o->pass_fd >= 0 ||
+	    (env != NULL && env[0] != '\0');
 	if (buf == NULL || key == NULL) {
 		err = AMANA_ERR_NOMEM;
+	} else if (!given && session_open(dir, v) == AMANA_OK) {
+		err = AMANA_OK; /* unlocked earlier in this session */
 	} else if (o->token != NULL) {
 		const char *pin = token_pin(o, buf, &err);
 		if (err == AMANA_OK)
@@ -431,7 +510,15 @@ static int vault_unlock(int argc, char **argv)
 	if (err != AMANA_OK)
 		return cli_fail(err, "vault unlock %s", o.pos[0]);
 	int bad = amana_vault_check(v, report_bad, NULL);
-	printf("unlocked: %zu entries, %d damaged\n", amana_vault_count(v), bad > 0 ? bad : 0);
+	int timeout = o.timeout >= 0 ? o.timeout : 300;
+	if (timeout > 0 && (err = session_store(o.pos[0], v, timeout)) != AMANA_OK) {
+		amana_vault_free(&v);
+		return cli_fail(err, "vault unlock: cannot keep the session key");
+	}
+	printf("unlocked: %zu entries, %d damaged", amana_vault_count(v), bad > 0 ? bad : 0);
+	if (timeout > 0)
+		printf("; stays unlocked for %d s in this session (amana vault lock ends it)", timeout);
+	printf("\n");
 	amana_vault_free(&v);
 	return bad == 0 ? CLI_EXIT_OK : CLI_EXIT_DATA;
 }
@@ -442,8 +529,12 @@ static int vault_lock(int argc, char **argv)
 	int rc = parse(argc, argv, &o);
 	if (rc != CLI_EXIT_OK)
 		return rc;
-	/* Nothing to forget: no command keeps a key after it returns. */
-	printf("locked: amana keeps no vault key between commands\n");
+	if (o.npos != 1)
+		return cli_usage_error("vault lock: give the vault directory");
+	long kid = session_find(o.pos[0]);
+	if (kid >= 0)
+		syscall(SYS_keyctl, KEYCTL_INVALIDATE, kid);
+	printf("locked%s\n", kid >= 0 ? "" : " (it was not unlocked)");
 	return CLI_EXIT_OK;
 }
 
@@ -757,9 +848,11 @@ static const cli_cmd_t vault_cmds[] = {
 	    "usage: amana vault export DIR BACKUP\n\nCopies the encrypted files; nothing is decrypted.\n"},
 	{"import", vault_import, "restore a backup into a new directory",
 	    "usage: amana vault import BACKUP NEWDIR\n\nRestores, then unlocks and checks every object.\n"},
-	{"lock", vault_lock, "forget keys (none are kept between commands)", "usage: amana vault lock [DIR]\n"},
-	{"unlock", vault_unlock, "unlock, clean up and check every object",
-	    "usage: amana vault unlock DIR\n\n" UNLOCK_HELP},
+	{"lock", vault_lock, "end the unlocked session", "usage: amana vault lock DIR\n"},
+	{"unlock", vault_unlock, "unlock for a while, clean up and check every object",
+	    "usage: amana vault unlock DIR [--timeout SECONDS]\n\nKeeps the key in the kernel session "
+	    "keyring for SECONDS (default 300;\n0: only check); later commands given no secret use it.\n\n"
+	    UNLOCK_HELP},
 	{"passwd", vault_passwd, "change a passphrase",
 	    "usage: amana vault passwd DIR [--slot N] [--new-passphrase-fd N]\n\n" UNLOCK_HELP},
 	{"slots", vault_slots, "list, add or remove key slots",

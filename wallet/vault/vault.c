@@ -277,3 +277,39 @@ int amana_vault_open_decoy(amana_vault_t *v, amana_vault_t **out)
 		return AMANA_ERR_STATE;
 	return vault_open_key(v->dirfd, v->dir, &v->slots, v->m.decoy_key, AMANA_VAULT_NSLOTS, out);
 }
+
+int amana_vault_id(const char *dir, uint8_t id[16])
+{
+	slots_t s;
+	int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return AMANA_ERR_VAULT_NOT_VAULT;
+	int err = slots_load(dirfd, &s);
+	close(dirfd);
+	if (err == AMANA_OK)
+		memcpy(id, s.vault_id, 16);
+	return err;
+}
+
+void amana_vault_session_export(const amana_vault_t *v, uint8_t key[32], unsigned *slot)
+{
+	memcpy(key, v->k->key, 32);
+	*slot = v->opened_slot;
+}
+
+int amana_vault_open_session(const char *dir, const uint8_t key[32], unsigned slot,
+    amana_vault_t **out)
+{
+	slots_t s;
+	*out = NULL;
+	if (dir == NULL || key == NULL || slot > AMANA_VAULT_NSLOTS || sodium_init() < 0)
+		return AMANA_ERR_ARG;
+	int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return AMANA_ERR_VAULT_NOT_VAULT;
+	int err = slots_load(dirfd, &s);
+	if (err == AMANA_OK)
+		err = vault_open_key(dirfd, dir, &s, key, slot, out);
+	close(dirfd);
+	return err == AMANA_ERR_VAULT_MANIFEST ? AMANA_ERR_VAULT_SECRET : err;
+}

@@ -92,6 +92,21 @@ int amana_vault_open_decoy(amana_vault_t *v, amana_vault_t **out) AMANA_VAULT_WU
 
 void amana_vault_free(amana_vault_t **v);
 
+/* ---- sessions: keeping a compartment key between commands
+ * A program that wants to stay unlocked for a while (amana vault unlock)
+ * exports the opened compartment's key to a short-lived OS store (the
+ * kernel keyring, with a timeout) and later opens with it. Never write it
+ * to a file. */
+
+/* The vault id (public, from the slot file) naming a session. */
+int amana_vault_id(const char *dir, uint8_t id[16]) AMANA_VAULT_WUR;
+/* The opened compartment's key and the slot that opened it. */
+void amana_vault_session_export(const amana_vault_t *v, uint8_t key[32], unsigned *slot);
+/* Opens with an exported key; AMANA_ERR_VAULT_SECRET if it does not open
+ * this vault (or both manifest copies are damaged). */
+int amana_vault_open_session(const char *dir, const uint8_t key[32], unsigned slot,
+    amana_vault_t **out) AMANA_VAULT_WUR;
+
 /* 1 when the last open found the primary manifest corrupt and repaired it
  * from the replica (one change may have been lost). */
 int amana_vault_repaired(const amana_vault_t *v);
