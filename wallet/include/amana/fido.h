@@ -17,6 +17,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifndef AMANA_WUR
+#define AMANA_WUR __attribute__((warn_unused_result))
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -26,19 +30,20 @@ struct fido_dev; /* libfido2's fido_dev_t */
 /* Installs the socket transport on dev (before fido_dev_open); afterwards
  * fido_dev_open(dev, PATH) connects to the token's socket at PATH.
  * Errors: AMANA_ERR_ARG, AMANA_ERR_TOKEN_FIDO. */
-int amana_fido_dev_use_socket(struct fido_dev *dev);
+int amana_fido_dev_use_socket(struct fido_dev *dev) AMANA_WUR;
 
 /* fido_dev_new + amana_fido_dev_use_socket + fido_dev_open(path).
  * Free with fido_dev_close and fido_dev_free. Errors: AMANA_ERR_ARG,
  * AMANA_ERR_NOMEM, AMANA_ERR_TOKEN_CONNECT (libfido2 could not open it). */
-int amana_fido_token_open(const char *path, struct fido_dev **dev);
+int amana_fido_token_open(const char *path, struct fido_dev **dev) AMANA_WUR;
 
 /* ---- raw CTAPHID over the same socket. */
 typedef struct amana_ctaphid amana_ctaphid_t;
 
 /* Connects and allocates a channel (CTAPHID_INIT). timeout_ms bounds every
  * later wait for a reply. Errors: AMANA_ERR_TOKEN_CONNECT, _PROTOCOL. */
-int amana_ctaphid_open(amana_ctaphid_t **h, const char *path, int timeout_ms);
+int amana_ctaphid_open(amana_ctaphid_t **h, const char *path, int timeout_ms)
+    AMANA_WUR;
 void amana_ctaphid_free(amana_ctaphid_t **h);
 
 /* The allocated channel id. */

@@ -119,7 +119,7 @@ const uint8_t *amana_status_list_cert(const amana_status_list_t *l, size_t *len)
 typedef struct amana_status_reg amana_status_reg_t;
 
 /* Opens or creates the registry database at path. */
-int amana_status_reg_open(const char *path, amana_status_reg_t **out);
+int amana_status_reg_open(const char *path, amana_status_reg_t **out) AMANA_WUR;
 void amana_status_reg_close(amana_status_reg_t **r);
 /* Creates a list; AMANA_ERR_EXISTS if uri is taken. */
 int amana_status_reg_create(amana_status_reg_t *r, const char *uri,
@@ -166,7 +166,7 @@ typedef struct amana_status_cache amana_status_cache_t;
 
 /* A cache kept in directory dir (created if missing); dir may be NULL for
  * a cache held in memory only. Tokens already in dir are loaded. */
-int amana_status_cache_open(const char *dir, amana_status_cache_t **out);
+int amana_status_cache_open(const char *dir, amana_status_cache_t **out) AMANA_WUR;
 void amana_status_cache_free(amana_status_cache_t **c);
 /* Adds a token after verifying it with key: AMANA_ERR_STATUS_FUTURE for an
  * iat beyond now + policy skew; AMANA_ERR_STATUS_ROLLBACK when it is older
