@@ -217,9 +217,41 @@ static int is_image(const char *dot)
 }
 
 typedef struct fp_opts {
-	int json, iso, dpi;
+	int json, iso, iso_remap, dpi;
 	const char *scores, *det;
 } fp_opts_t;
+
+/* The SecuGen records of ../shared/data were made from images resized to
+ * 300x400 whatever their shape (data README): with the image beside the
+ * record, map the minutiae back to its true geometry at 500 dpi, directions
+ * re-projected, so that a rotation between impressions stays a rotation. */
+static void remap_to_image(const char *iso_path, int dpi, amana_fp_template_t *t)
+{
+	char img[1100];
+	snprintf(img, sizeof(img), "%s", iso_path);
+	char *dot = strrchr(img, '.');
+	if (dot == NULL || (size_t)(dot - img) + 5 > sizeof(img))
+		return;
+	strcpy(dot, ".tif");
+	uint32_t w = 0, h = 0;
+	uint8_t *g = read_image(img, &w, &h);
+	free(g);
+	if (g == NULL || w == 0 || h == 0 || t->width == 0 || t->height == 0)
+		return;
+	double sx = (double)w / t->width * 500.0 / dpi, sy = (double)h / t->height * 500.0 / dpi;
+	double nw = w * 500.0 / dpi, nh = h * 500.0 / dpi;
+	t->width = (uint16_t)(nw < 16383 ? nw : 16383);
+	t->height = (uint16_t)(nh < 16383 ? nh : 16383);
+	for (unsigned i = 0; i < t->count; i++) {
+		amana_fp_minutia_t *m = &t->minutiae[i];
+		double x = m->x * sx, y = m->y * sy, a = m->angle * M_PI / 128.0;
+		double na = atan2(sin(a) * sy, cos(a) * sx);
+		long ai = lround(na * 128.0 / M_PI);
+		m->x = (uint16_t)(x < t->width - 1 ? x : t->width - 1);
+		m->y = (uint16_t)(y < t->height - 1 ? y : t->height - 1);
+		m->angle = (uint8_t)(((ai % 256) + 256) % 256);
+	}
+}
 
 /* Loads every FFF_I.* of dir into e (sorted by finger, impression). */
 static int load_set(const char *dir, const fp_opts_t *o, fp_entry_t **out,
@@ -288,6 +320,8 @@ static int load_set(const char *dir, const fp_opts_t *o, fp_entry_t **out,
 			    amana_fp_iso_read(b, len, &e[k].t, 1, &nv, NULL);
 			if (err == AMANA_OK && nv == 0)
 				err = AMANA_ERR_FP_ISO_VIEWS;
+			if (err == AMANA_OK && o->iso_remap)
+				remap_to_image(paths[k], o->dpi, &e[k].t);
 			free(b);
 		} else {
 			uint32_t w = 0, h = 0;
@@ -386,7 +420,7 @@ static void print_res(const char *name, const char *proto, const eval_result_t *
 
 int eval_cmd_fingerprint(int argc, char **argv)
 {
-	fp_opts_t o = {0, 0, 0, NULL, NULL};
+	fp_opts_t o = {0, 0, 0, 0, NULL, NULL};
 	const char *dirs[16];
 	int nd = 0;
 	for (int i = 1; i < argc; i++) {
@@ -397,6 +431,8 @@ int eval_cmd_fingerprint(int argc, char **argv)
 			o.json = 1;
 		else if (strcmp(a, "--iso") == 0)
 			o.iso = 1;
+		else if (strcmp(a, "--iso-remap") == 0)
+			o.iso = o.iso_remap = 1;
 		else if (strcmp(a, "--scores") == 0 && has_next)
 			o.scores = argv[++i];
 		else if (strcmp(a, "--det") == 0 && has_next)
