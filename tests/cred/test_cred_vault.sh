@@ -174,6 +174,13 @@ has "need a vault"
 # no secret and no terminal (setsid): a usage error that says what to give
 rc_is 2 setsid -w "$AMANA" cred list --vault "$V"
 has "no secret to open the vault"
+# a session left by `amana vault unlock` opens it for cred and present too
+ok "$AMANA" vault unlock "$V" --timeout 60 --recovery-fd 3 3<"$T/words"
+ok setsid -w "$AMANA" present "$T/req.cbor" --vault "$V" --yes -o "$T/resp-session.cbor"
+ok "${CHECK[@]}" "$T/resp-session.cbor"
+has "ACCEPTED"
+ok "$AMANA" vault lock "$V"
+rc_is 2 setsid -w "$AMANA" cred list --vault "$V"
 # the environment names the vault as well
 AMANA_VAULT_DIR=$V ok "$AMANA" cred list --recovery-fd 3 3<"$T/words"
 has "$ENT"

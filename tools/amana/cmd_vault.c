@@ -25,10 +25,11 @@
 
 #include "amana/vault.h"
 #include "cli.h"
+#include "vault_unlock.h"
 
 int cmd_vault(int argc, char **argv);
 
-#define SECRET_MAX 1024u
+#define SECRET_MAX VAULT_UNLOCK_SECRET_MAX
 
 typedef struct vopts {
 	const char *pos[4];
@@ -86,191 +87,29 @@ static int parse(int argc, char **argv, vopts_t *o)
 	return CLI_EXIT_OK;
 }
 
-/* One line from fd into buf (sodium_malloc'd by the caller). */
-static int read_line_fd(int fd, char *buf, size_t cap, size_t *len)
-{
-	size_t n = 0;
-	while (n + 1 < cap) {
-		char c;
-		ssize_t r = read(fd, &c, 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0 || c == '\n')
-			break;
-		buf[n++] = c;
-	}
-	buf[n] = '\0';
-	*len = n;
-	return n > 0 ? AMANA_OK : AMANA_ERR_ARG;
-}
-
-static int prompt(const char *what, char *buf, size_t cap, size_t *len)
-{
-	int tty = open("/dev/tty", O_RDWR | O_CLOEXEC);
-	if (tty < 0)
-		return AMANA_ERR_ARG;
-	struct termios old, quiet;
-	bool restore = tcgetattr(tty, &old) == 0;
-	if (restore) {
-		quiet = old;
-		quiet.c_lflag &= ~(tcflag_t)ECHO;
-		tcsetattr(tty, TCSAFLUSH, &quiet);
-	}
-	if (write(tty, what, strlen(what)) < 0) { /* best effort */ }
-	int err = read_line_fd(tty, buf, cap, len);
-	if (restore)
-		tcsetattr(tty, TCSAFLUSH, &old);
-	if (write(tty, "\n", 1) < 0) { /* best effort */ }
-	close(tty);
-	return err;
-}
-
-/* The passphrase: from fd, the test variable, or the terminal. */
-static int get_pass(int fd, const char *env, const char *what, char *buf, size_t *len)
-{
-	const char *e = env != NULL ? getenv(env) : NULL;
-	if (fd >= 0)
-		return read_line_fd(fd, buf, SECRET_MAX, len);
-	if (e != NULL && e[0] != '\0') {
-		*len = strlen(e) < SECRET_MAX ? strlen(e) : SECRET_MAX - 1;
-		memcpy(buf, e, *len);
-		buf[*len] = '\0';
-		return AMANA_OK;
-	}
-	return prompt(what, buf, SECRET_MAX, len);
-}
-
 static amana_vault_kdf_t cli_kdf(void)
 {
 	return amana_vault_kdf_default();
 }
 
-/* ---- the session: `unlock` keeps the compartment key in the kernel's
- * session keyring (a "user" key that expires after --timeout seconds,
- * default 300); later commands given no secret use it; `lock` revokes it.
- * The key never touches a file. */
-#define SESSION_PAYLOAD 33u /* key | opened slot */
-
-static void session_name(const uint8_t id[16], char out[64])
-{
-	char hex[33];
-	sodium_bin2hex(hex, sizeof(hex), id, 16);
-	snprintf(out, 64, "amana-vault:%s", hex);
-}
-
-/* The login session's keyring, or the user's session keyring when the
- * process has none (add_key would otherwise make a keyring that dies with
- * this process). */
-static long session_ring(void)
-{
-	/* create = 0 resolves to the session keyring, or to the user session
-	 * keyring when there is none; the special id would create one */
-	long id = syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0);
-	return id >= 0 ? id : KEY_SPEC_USER_SESSION_KEYRING;
-}
-
-static long session_find(const char *dir)
-{
-	uint8_t id[16];
-	char name[64];
-	if (amana_vault_id(dir, id) != AMANA_OK)
-		return -1;
-	session_name(id, name);
-	return syscall(SYS_keyctl, KEYCTL_SEARCH, session_ring(), "user", name, 0);
-}
-
-static int session_open(const char *dir, amana_vault_t **v)
-{
-	long kid = session_find(dir);
-	if (kid < 0)
-		return AMANA_ERR_NOT_FOUND;
-	uint8_t *p = sodium_malloc(SESSION_PAYLOAD);
-	if (p == NULL)
-		return AMANA_ERR_NOMEM;
-	long n = syscall(SYS_keyctl, KEYCTL_READ, kid, p, SESSION_PAYLOAD);
-	int err = n == (long)SESSION_PAYLOAD ? amana_vault_open_session(dir, p, p[32], v) :
-	                                        AMANA_ERR_NOT_FOUND;
-	sodium_free(p);
-	return err;
-}
-
-static int session_store(const char *dir, const amana_vault_t *v, int timeout)
-{
-	uint8_t id[16];
-	char name[64];
-	unsigned slot;
-	uint8_t *p = sodium_malloc(SESSION_PAYLOAD);
-	if (p == NULL)
-		return AMANA_ERR_NOMEM;
-	int err = amana_vault_id(dir, id);
-	if (err == AMANA_OK) {
-		amana_vault_session_export(v, p, &slot);
-		p[32] = (uint8_t)slot;
-		session_name(id, name);
-		long kid = syscall(SYS_add_key, "user", name, p, (size_t)SESSION_PAYLOAD, session_ring());
-		if (kid < 0 || syscall(SYS_keyctl, KEYCTL_SET_TIMEOUT, kid, (unsigned)timeout) != 0)
-			err = AMANA_ERR_IO;
-	}
-	sodium_free(p);
-	return err;
-}
-
-/* The token's PIN from --pin-fd into buf, or NULL: the token verifies the
- * user itself (fingerprint or face). */
+/* The unlock code (reading secrets, the keyring session, opening with the
+ * token, recovery words or passphrase) is in vault_unlock.c, shared with
+ * amana cred and amana present; these adapt it to this file's options. */
 static const char *token_pin(const vopts_t *o, char *buf, int *err)
 {
-	size_t len = 0;
-	*err = AMANA_OK;
-	if (o->pin_fd < 0)
-		return NULL;
-	*err = read_line_fd(o->pin_fd, buf, SECRET_MAX, &len);
-	return buf;
+	return vault_unlock_token_pin(o->pin_fd, buf, err);
 }
 
-/* Opens the vault (the decoy of it with --decoy) with the token (--token),
- * the recovery words from --recovery-fd, or a passphrase. */
 static int open_vault(const vopts_t *o, const char *dir, amana_vault_t **v)
 {
-	char *buf = sodium_malloc(SECRET_MAX);
-	uint8_t *key = sodium_malloc(32);
-	size_t len = 0;
-	int err;
-	const char *env = getenv("AMANA_VAULT_TEST_PASSPHRASE");
-	bool given = o->token != NULL || o->recovery_fd >= 0 || o->pass_fd >= 0 ||
-	    (env != NULL && env[0] != '\0');
-	if (buf == NULL || key == NULL) {
-		err = AMANA_ERR_NOMEM;
-	} else if (!given && session_open(dir, v) == AMANA_OK) {
-		err = AMANA_OK; /* unlocked earlier in this session */
-	} else if (o->token != NULL) {
-		const char *pin = token_pin(o, buf, &err);
-		if (err == AMANA_OK)
-			err = amana_vault_token_open(dir, o->token, pin, v);
-	} else if (o->recovery_fd >= 0) {
-		err = read_line_fd(o->recovery_fd, buf, SECRET_MAX, &len);
-		if (err == AMANA_OK)
-			err = amana_vault_words_decode(buf, key);
-		if (err == AMANA_OK)
-			err = amana_vault_open(dir, AMANA_VAULT_RECOVERY, key, 32, v);
-	} else {
-		err = get_pass(o->pass_fd, "AMANA_VAULT_TEST_PASSPHRASE", "Vault passphrase: ", buf, &len);
-		if (err == AMANA_OK)
-			err = amana_vault_open(dir, AMANA_VAULT_PASSPHRASE, (const uint8_t *)buf, len, v);
-	}
-	if (buf != NULL)
-		sodium_free(buf);
-	if (key != NULL)
-		sodium_free(key);
-	if (err == AMANA_OK && o->decoy) {
-		amana_vault_t *d = NULL;
-		err = amana_vault_open_decoy(*v, &d);
-		amana_vault_free(v);
-		*v = d;
-	}
-	if (err == AMANA_OK && amana_vault_repaired(*v))
-		fprintf(stderr, "%s: warning: the primary manifest was damaged and was restored "
-		    "from its replica; the last change may be missing\n", cli_prog());
-	return err;
+	vault_unlock_t u;
+	vault_unlock_init(&u);
+	u.pass_fd = o->pass_fd;
+	u.recovery_fd = o->recovery_fd;
+	u.pin_fd = o->pin_fd;
+	u.token = o->token;
+	u.decoy = o->decoy;
+	return vault_unlock_open(&u, dir, v);
 }
 
 static int show_recovery(const uint8_t key[32], const char *png)
@@ -304,9 +143,9 @@ static int vault_init(int argc, char **argv)
 	amana_vault_kdf_t kdf = cli_kdf();
 	if (p1 == NULL || p2 == NULL || rk == NULL)
 		return cli_fail(AMANA_ERR_NOMEM, "vault init");
-	err = get_pass(o.pass_fd, "AMANA_VAULT_TEST_PASSPHRASE", "New vault passphrase: ", p1, &l1);
+	err = vault_unlock_get_pass(o.pass_fd, "AMANA_VAULT_TEST_PASSPHRASE", "New vault passphrase: ", p1, &l1);
 	if (err == AMANA_OK && o.pass_fd < 0 && getenv("AMANA_VAULT_TEST_PASSPHRASE") == NULL) {
-		err = prompt("Repeat it: ", p2, SECRET_MAX, &l2);
+		err = vault_unlock_prompt("Repeat it: ", p2, SECRET_MAX, &l2);
 		if (err == AMANA_OK && (l1 != l2 || sodium_memcmp(p1, p2, l1) != 0))
 			err = AMANA_ERR_ARG;
 	}
@@ -511,7 +350,7 @@ static int vault_unlock(int argc, char **argv)
 		return cli_fail(err, "vault unlock %s", o.pos[0]);
 	int bad = amana_vault_check(v, report_bad, NULL);
 	int timeout = o.timeout >= 0 ? o.timeout : 300;
-	if (timeout > 0 && (err = session_store(o.pos[0], v, timeout)) != AMANA_OK) {
+	if (timeout > 0 && (err = vault_unlock_session_store(o.pos[0], v, timeout)) != AMANA_OK) {
 		amana_vault_free(&v);
 		return cli_fail(err, "vault unlock: cannot keep the session key");
 	}
@@ -531,7 +370,7 @@ static int vault_lock(int argc, char **argv)
 		return rc;
 	if (o.npos != 1)
 		return cli_usage_error("vault lock: give the vault directory");
-	long kid = session_find(o.pos[0]);
+	long kid = vault_unlock_session_find(o.pos[0]);
 	if (kid >= 0)
 		syscall(SYS_keyctl, KEYCTL_INVALIDATE, kid);
 	printf("locked%s\n", kid >= 0 ? "" : " (it was not unlocked)");
@@ -552,7 +391,7 @@ static int vault_passwd(int argc, char **argv)
 	amana_vault_kdf_t kdf = cli_kdf();
 	int err = np == NULL ? AMANA_ERR_NOMEM : open_vault(&o, o.pos[0], &v);
 	if (err == AMANA_OK)
-		err = get_pass(o.newpass_fd, NULL, "New passphrase: ", np, &nl);
+		err = vault_unlock_get_pass(o.newpass_fd, NULL, "New passphrase: ", np, &nl);
 	if (err == AMANA_OK) {
 		unsigned slot = o.slot >= 0 ? (unsigned)o.slot : amana_vault_slot_opened(v);
 		err = amana_vault_passwd(v, slot, (const uint8_t *)np, nl, &kdf);
@@ -636,7 +475,7 @@ static int vault_slots(int argc, char **argv)
 		}
 	} else if (strcmp(act, "add-passphrase") == 0 || strcmp(act, "add-duress") == 0) {
 		bool duress = strcmp(act, "add-duress") == 0;
-		err = get_pass(o.newpass_fd, NULL, duress ? "Duress passphrase: " : "New passphrase: ", np, &nl);
+		err = vault_unlock_get_pass(o.newpass_fd, NULL, duress ? "Duress passphrase: " : "New passphrase: ", np, &nl);
 		if (err == AMANA_OK)
 			err = duress ? amana_vault_slot_add_duress(v, (const uint8_t *)np, nl, &kdf, &idx)
 			             : amana_vault_slot_add_passphrase(v, (const uint8_t *)np, nl, &kdf, &idx);
@@ -824,13 +663,7 @@ static int vault_import(int argc, char **argv)
 	return CLI_EXIT_OK;
 }
 
-#define UNLOCK_HELP \
-	"Unlocking: --token SOCKET [--pin-fd N] asks the token (its own user\n" \
-	"verification, or its PIN read from fd N); --passphrase-fd N reads the\n" \
-	"passphrase from file descriptor N; --recovery-fd N reads the recovery\n" \
-	"words; otherwise the terminal is asked (no echo).\n" \
-	"AMANA_VAULT_TEST_PASSPHRASE is for tests only.\n" \
-	"--decoy works on the decoy compartment of the real vault.\n"
+#define UNLOCK_HELP VAULT_UNLOCK_HELP
 
 static const cli_cmd_t vault_cmds[] = {
 	{"init", vault_init, "create a vault (prints the recovery key once)",

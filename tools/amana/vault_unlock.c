@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/keyctl.h>
+#include <sys/syscall.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -110,15 +112,90 @@ const char *vault_unlock_token_pin(int pin_fd, char *buf, int *err)
 	return buf;
 }
 
+/* ---- the session: `amana vault unlock` keeps the compartment key in the
+ * kernel's session keyring (a "user" key that expires after --timeout
+ * seconds, default 300); later commands given no secret use it; `lock`
+ * revokes it. The key never touches a file. */
+#define SESSION_PAYLOAD 33u /* key | opened slot */
+
+static void session_name(const uint8_t id[16], char out[64])
+{
+	char hex[33];
+	sodium_bin2hex(hex, sizeof(hex), id, 16);
+	snprintf(out, 64, "amana-vault:%s", hex);
+}
+
+/* The login session's keyring, or the user's session keyring when the
+ * process has none (add_key would otherwise make a keyring that dies with
+ * this process). */
+static long session_ring(void)
+{
+	/* create = 0 resolves to the session keyring, or to the user session
+	 * keyring when there is none; the special id would create one */
+	long id = syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0);
+	return id >= 0 ? id : KEY_SPEC_USER_SESSION_KEYRING;
+}
+
+long vault_unlock_session_find(const char *dir)
+{
+	uint8_t id[16];
+	char name[64];
+	if (amana_vault_id(dir, id) != AMANA_OK)
+		return -1;
+	session_name(id, name);
+	return syscall(SYS_keyctl, KEYCTL_SEARCH, session_ring(), "user", name, 0);
+}
+
+static int session_open(const char *dir, amana_vault_t **v)
+{
+	long kid = vault_unlock_session_find(dir);
+	if (kid < 0)
+		return AMANA_ERR_NOT_FOUND;
+	uint8_t *p = sodium_malloc(SESSION_PAYLOAD);
+	if (p == NULL)
+		return AMANA_ERR_NOMEM;
+	long n = syscall(SYS_keyctl, KEYCTL_READ, kid, p, SESSION_PAYLOAD);
+	int err = n == (long)SESSION_PAYLOAD ? amana_vault_open_session(dir, p, p[32], v) :
+	                                        AMANA_ERR_NOT_FOUND;
+	sodium_free(p);
+	return err;
+}
+
+int vault_unlock_session_store(const char *dir, const amana_vault_t *v, int timeout)
+{
+	uint8_t id[16];
+	char name[64];
+	unsigned slot;
+	uint8_t *p = sodium_malloc(SESSION_PAYLOAD);
+	if (p == NULL)
+		return AMANA_ERR_NOMEM;
+	int err = amana_vault_id(dir, id);
+	if (err == AMANA_OK) {
+		amana_vault_session_export(v, p, &slot);
+		p[32] = (uint8_t)slot;
+		session_name(id, name);
+		long kid = syscall(SYS_add_key, "user", name, p, (size_t)SESSION_PAYLOAD, session_ring());
+		if (kid < 0 || syscall(SYS_keyctl, KEYCTL_SET_TIMEOUT, kid, (unsigned)timeout) != 0)
+			err = AMANA_ERR_IO;
+	}
+	sodium_free(p);
+	return err;
+}
+
 int vault_unlock_open(const vault_unlock_t *u, const char *dir, amana_vault_t **v)
 {
 	char *buf = sodium_malloc(VAULT_UNLOCK_SECRET_MAX);
 	uint8_t *key = sodium_malloc(32);
 	size_t len = 0;
 	int err;
+	const char *env = getenv("AMANA_VAULT_TEST_PASSPHRASE");
+	bool given = u->token != NULL || u->recovery_fd >= 0 || u->pass_fd >= 0 ||
+	    (env != NULL && env[0] != '\0');
 	*v = NULL;
 	if (buf == NULL || key == NULL) {
 		err = AMANA_ERR_NOMEM;
+	} else if (!given && session_open(dir, v) == AMANA_OK) {
+		err = AMANA_OK; /* unlocked earlier in this session */
 	} else if (u->token != NULL) {
 		const char *pin = vault_unlock_token_pin(u->pin_fd, buf, &err);
 		if (err == AMANA_OK)

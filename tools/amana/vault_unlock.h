@@ -6,7 +6,8 @@
  * descriptor; AMANA_VAULT_TEST_PASSPHRASE (test-only: the environment of a
  * process is readable by its user) stands in for the passphrase; otherwise
  * the terminal is asked, without echo. --token SOCKET [--pin-fd N] asks the
- * token (its own user verification, or its PIN from fd N). Buffers that
+ * token (its own user verification, or its PIN from fd N). Given none of
+ * these, a session left by `amana vault unlock` opens the vault. Buffers that
  * hold a secret are sodium_malloc'd by the caller (VAULT_UNLOCK_SECRET_MAX
  * bytes) and the key never reaches a file, a log or an error message. */
 #ifndef AMANA_VAULT_UNLOCK_H
@@ -50,12 +51,19 @@ int vault_unlock_get_pass(int fd, const char *env, const char *what, char *buf, 
  * verifies the user itself: fingerprint or face). */
 const char *vault_unlock_token_pin(int pin_fd, char *buf, int *err);
 
+/* Sessions (amana vault unlock/lock): the kernel keyring key holding the
+ * opened compartment's key for dir, or < 0; storing one for timeout
+ * seconds. vault_unlock_open uses a session when no secret is given. */
+long vault_unlock_session_find(const char *dir);
+int vault_unlock_session_store(const char *dir, const amana_vault_t *v, int timeout);
+
 /* The help paragraph on these options, for a command's usage text. */
 #define VAULT_UNLOCK_HELP \
 	"Unlocking: --token SOCKET [--pin-fd N] asks the token (its own user\n" \
 	"verification, or its PIN read from fd N); --passphrase-fd N reads the\n" \
 	"passphrase from file descriptor N; --recovery-fd N reads the recovery\n" \
-	"words; otherwise the terminal is asked (no echo).\n" \
+	"words; given none, a session left by 'amana vault unlock' is used,\n" \
+	"else the terminal is asked (no echo).\n" \
 	"AMANA_VAULT_TEST_PASSPHRASE is for tests only.\n" \
 	"--decoy works on the decoy compartment of the real vault.\n"
 
