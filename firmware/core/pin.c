@@ -161,7 +161,9 @@ bool pin_verify(const uint8_t key[32], const uint8_t *msg, size_t n,
 	if (mac_len != 32)
 		return false;
 	tc_hmac_sha256(key, 32, msg, n, NULL, 0, m);
-	return tc_ct_equal(m, mac, 32);
+	bool ok = tc_ct_equal(m, mac, 32);
+	tc_wipe(m, sizeof(m)); /* the valid MAC for msg: a forgery if it leaked */
+	return ok;
 }
 
 int token_pin_auth_check(token_t *t, uint8_t perm, uint64_t proto,
@@ -339,12 +341,13 @@ static int issue_token(token_t *t, const uint8_t shared[64], uint8_t perms,
 	return CTAP2_OK;
 }
 
-static int sub_dispatch(token_t *t, const pin_req_t *q, tcbor_w_t *w)
+/* Runs subcommand q on p, the loaded PIN record, with shared as the scratch
+ * buffer for the shared secret. Its many early returns leave the PIN hash
+ * in p and perhaps a shared secret: sub_dispatch wipes both on every path. */
+static int sub_run(token_t *t, const pin_req_t *q, tcbor_w_t *w, pin_rec_t *p,
+    uint8_t shared[64])
 {
-	pin_rec_t p;
-	uint8_t shared[64];
 	int rc;
-	pin_load(t, &p);
 
 	if (q->sub < 0x01 || q->sub > 0x09 || q->sub == 0x08)
 		return CTAP2_ERR_INVALID_SUBCOMMAND;
@@ -355,7 +358,7 @@ static int sub_dispatch(token_t *t, const pin_req_t *q, tcbor_w_t *w)
 	case 0x01: /* getPINRetries */
 		tcbor_put_map(w, 1);
 		tcbor_put_uint(w, 3);
-		tcbor_put_uint(w, p.retries);
+		tcbor_put_uint(w, p->retries);
 		return CTAP2_OK;
 	case 0x07: /* getUVRetries */
 		if (!token_uv_supported(t))
@@ -394,7 +397,7 @@ static int sub_dispatch(token_t *t, const pin_req_t *q, tcbor_w_t *w)
 	case 0x03: /* setPIN */
 		if (q->auth == NULL || q->new_enc == NULL)
 			return CTAP2_ERR_MISSING_PARAMETER;
-		if (p.set)
+		if (p->set)
 			return CTAP2_ERR_NOT_ALLOWED;
 		if ((rc = pin_shared_secret(t, q->ka, q->ka_len, shared)) != CTAP2_OK)
 			break;
@@ -402,16 +405,16 @@ static int sub_dispatch(token_t *t, const pin_req_t *q, tcbor_w_t *w)
 			rc = CTAP2_ERR_PIN_AUTH_INVALID;
 			break;
 		}
-		if ((rc = new_pin_hash(shared, q, p.hash)) != CTAP2_OK)
+		if ((rc = new_pin_hash(shared, q, p->hash)) != CTAP2_OK)
 			break;
-		p.set = true;
-		p.retries = PIN_RETRIES_MAX;
-		rc = pin_save(t, &p);
+		p->set = true;
+		p->retries = PIN_RETRIES_MAX;
+		rc = pin_save(t, p);
 		break;
 	case 0x04: { /* changePIN */
 		if (q->auth == NULL || q->new_enc == NULL || q->hash_enc == NULL)
 			return CTAP2_ERR_MISSING_PARAMETER;
-		if ((rc = pin_gate(t, &p)) != CTAP2_OK)
+		if ((rc = pin_gate(t, p)) != CTAP2_OK)
 			return rc;
 		if ((rc = pin_shared_secret(t, q->ka, q->ka_len, shared)) != CTAP2_OK)
 			break;
@@ -426,11 +429,11 @@ static int sub_dispatch(token_t *t, const pin_req_t *q, tcbor_w_t *w)
 			rc = CTAP2_ERR_PIN_AUTH_INVALID;
 			break;
 		}
-		if ((rc = check_pin(t, &p, shared, q)) != CTAP2_OK)
+		if ((rc = check_pin(t, p, shared, q)) != CTAP2_OK)
 			break;
-		if ((rc = new_pin_hash(shared, q, p.hash)) != CTAP2_OK)
+		if ((rc = new_pin_hash(shared, q, p->hash)) != CTAP2_OK)
 			break;
-		rc = pin_save(t, &p);
+		rc = pin_save(t, p);
 		pin_reset_state(t);
 		break;
 	}
@@ -452,11 +455,11 @@ static int sub_dispatch(token_t *t, const pin_req_t *q, tcbor_w_t *w)
 		} else if (q->has_perms || q->rpid != NULL) {
 			return CTAP1_ERR_INVALID_PARAMETER;
 		}
-		if ((rc = pin_gate(t, &p)) != CTAP2_OK)
+		if ((rc = pin_gate(t, p)) != CTAP2_OK)
 			return rc;
 		if ((rc = pin_shared_secret(t, q->ka, q->ka_len, shared)) != CTAP2_OK)
 			break;
-		if ((rc = check_pin(t, &p, shared, q)) != CTAP2_OK)
+		if ((rc = check_pin(t, p, shared, q)) != CTAP2_OK)
 			break;
 		rc = issue_token(t, shared, perms, q, false, w);
 		break;
@@ -483,6 +486,15 @@ static int sub_dispatch(token_t *t, const pin_req_t *q, tcbor_w_t *w)
 	default:
 		return CTAP2_ERR_INVALID_SUBCOMMAND;
 	}
+	return rc;
+}
+
+static int sub_dispatch(token_t *t, const pin_req_t *q, tcbor_w_t *w)
+{
+	pin_rec_t p;
+	uint8_t shared[64];
+	pin_load(t, &p);
+	int rc = sub_run(t, q, w, &p, shared);
 	tc_wipe(shared, sizeof(shared));
 	tc_wipe(&p, sizeof(p));
 	return rc;
