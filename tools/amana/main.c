@@ -44,10 +44,15 @@ static const cli_cmd_t commands[] = {
 	    "Run 'amana cred help' for the list and 'amana cred CMD --help' for each.\n"},
 	{"present", cmd_present, "answer a verifier's request (shows what is shared first)",
 	    "usage: amana present REQUEST [-o RESPONSE] [--qr PNG] [--qr-text] [--yes]\n"
-	    "                     [--wallet DIR]\n\n"
+	    "                     [--vault DIR [unlock options] | --wallet DIR]\n\n"
 	    "Shows who asks for which elements, asks for consent (--yes: given),\n"
 	    "then writes a DeviceResponse with only those elements, signed by this\n"
-	    "device for this request. REQUEST may be a PNG/PGM image of its QR code.\n"},
+	    "device for this request. REQUEST may be a PNG/PGM image of its QR code.\n"
+	    "The device key and credentials come from the vault (--vault DIR, else\n"
+	    "$AMANA_VAULT_DIR, else ~/.amana/vault), opened with the unlock options\n"
+	    "of 'amana vault' (--token SOCKET [--pin-fd N], --passphrase-fd N,\n"
+	    "--recovery-fd N, --decoy, or its session); --wallet DIR is the older\n"
+	    "plain directory. docs/0306.\n"},
 };
 
 int main(int argc, char **argv)
