@@ -47,7 +47,7 @@ while [ "$(uv_left t1)" -gt 0 ] && [ $i -le 8 ]; do
 done
 [ "$(uv_left t1)" = 0 ] && ok "UV blocked after 5 failed matches" || bad "UV not blocked"
 sensor t1 finger "$(fimg $FINGER_A 7)"
-refused "now even the enrolled finger ${FINGER_A}_7" 1 "refused" blocked \
+refused "now even the enrolled finger ${FINGER_A}_7 (UV blocked on the token)" 1 "refused" blocked \
 	"$AMANA" vault list "$P/vault" --token "$T1"
 pins=$(pin_left t1)
 refused "a wrong PIN (1234)" 1 "refused" wrongpin \
