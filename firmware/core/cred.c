@@ -48,7 +48,9 @@ bool cred_unwrap(token_t *t, const uint8_t *id, size_t n,
 		return false;
 	uint8_t tag[32];
 	tc_hmac_sha256(t->mac_key, 32, id, 50, rpid_hash, 32, tag);
-	if (!tc_ct_equal(tag, id + 50, 16))
+	bool ok = tc_ct_equal(tag, id + 50, 16);
+	tc_wipe(tag, sizeof(tag)); /* for a forged id, the tag that would pass */
+	if (!ok)
 		return false;
 	memset(c, 0, sizeof(*c));
 	if (tc_aes256_cbc(false, t->cred_key, id + 2, id + 18, 32, c->priv) != AMANA_OK)

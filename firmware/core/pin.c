@@ -131,6 +131,8 @@ int pin_shared_secret(token_t *t, const uint8_t *cose, size_t n, uint8_t shared[
 		rc = tc_hkdf_sha256(salt, 32, z, 32, (const uint8_t *)ak,
 		    sizeof(ak) - 1, shared + 32, 32);
 	tc_wipe(z, sizeof(z));
+	if (rc != AMANA_OK) /* callers wipe only what they were given */
+		tc_wipe(shared, 64);
 	return rc == AMANA_OK ? CTAP2_OK : CTAP1_ERR_OTHER;
 }
 
