@@ -120,6 +120,12 @@ int main(void)
 	CHECK_EQ(amana_registry_revoke(r, st, id1, 1796100001, "again"), AMANA_ERR_REGISTRY_STATE);
 	CHECK_EQ(amana_registry_revoke(r, st, 12345, 1796100001, ""), AMANA_ERR_NOT_FOUND);
 	CHECK_EQ(amana_registry_get(r, 12345, &g), AMANA_ERR_NOT_FOUND);
+	CHECK_EQ(amana_registry_revoke(NULL, st, id3, 0, ""), AMANA_ERR_ARG);
+	CHECK_EQ(amana_registry_revoke(r, NULL, id3, 0, ""), AMANA_ERR_ARG);
+	CHECK_EQ(amana_registry_revoke(r, st, id3, 0, NULL), AMANA_ERR_ARG);
+	CHECK_EQ(amana_registry_revoke(r, st, id3, 0, "line\nbreak"), AMANA_ERR_REGISTRY_FIELD);
+	CHECK_EQ(amana_status_reg_get(st, URI, i3, &v), AMANA_OK);
+	CHECK_EQ(v, AMANA_STATUS_VALID); /* a refused revoke changed nothing */
 
 	/* A crash after the status change, before the row: the next revoke
 	 * completes the row instead of failing on the final status. */

@@ -226,8 +226,11 @@ typedef struct ids {
 static int collect_active(const amana_registry_entry_t *e, void *arg)
 {
 	ids_t *ids = arg;
-	if (e->state == AMANA_REGISTRY_ACTIVE && ids->n < 64)
-		ids->id[ids->n++] = e->id;
+	if (e->state != AMANA_REGISTRY_ACTIVE)
+		return 0;
+	if (ids->n == sizeof(ids->id) / sizeof(ids->id[0]))
+		return AMANA_ERR_LIMIT; /* revoke by --id, or run again */
+	ids->id[ids->n++] = e->id;
 	return 0;
 }
 

@@ -200,8 +200,10 @@ int amana_registry_get(amana_registry_t *r, int64_t id, amana_registry_entry_t *
 int amana_registry_revoke(amana_registry_t *r, amana_status_reg_t *streg,
     int64_t id, int64_t now, const char *reason)
 {
-	if (r == NULL || streg == NULL || !text_ok(reason, AMANA_REGISTRY_MAX_TEXT, true))
-		return reason == NULL ? AMANA_ERR_ARG : AMANA_ERR_REGISTRY_FIELD;
+	if (r == NULL || streg == NULL || reason == NULL)
+		return AMANA_ERR_ARG;
+	if (!text_ok(reason, AMANA_REGISTRY_MAX_TEXT, true))
+		return AMANA_ERR_REGISTRY_FIELD;
 	amana_registry_entry_t *e = malloc(sizeof(*e));
 	if (e == NULL)
 		return AMANA_ERR_NOMEM;
