@@ -251,12 +251,18 @@ int amana_vault_open(const char *dir, amana_vault_method_t method, const uint8_t
 	}
 	for (unsigned i = 0; i < AMANA_VAULT_NSLOTS; i++) {
 		e = slot_kek(&s, i, method, secret, secret_len, &cache, kek);
-		if (e == AMANA_ERR_NOMEM || e == AMANA_ERR_ARG) {
+		if (e == AMANA_ERR_ARG) {
 			err = e;
 			break;
 		}
-		if (e != AMANA_OK)
-			continue; /* parameters this build refuses: not a way in */
+		/* Parameters this build refuses, or too big for this machine: not
+		 * a way in, but no reason to give up on the other entries (a
+		 * forged entry must not lock the worker out). */
+		if (e != AMANA_OK) {
+			if (e == AMANA_ERR_NOMEM)
+				err = e; /* reported if nothing else opens */
+			continue;
+		}
 		if (slots_unwrap(&s, i, kek, &type, key) == AMANA_OK && type == (uint8_t)method) {
 			err = vault_open_key(dirfd, dir, &s, key, i, out);
 			break;
