@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "amana/err.h"
+#include "crypto.h"
 
 static int write_through(host_port_t *p, size_t off, size_t len)
 {
@@ -160,8 +161,11 @@ void host_port_close(host_port_t *p)
 	if (p->fd >= 0)
 		close(p->fd);
 	p->fd = -1;
+	if (p->flash != NULL) /* the image holds the device secrets */
+		tc_wipe(p->flash, (size_t)p->page_size * p->page_count);
 	free(p->flash);
 	p->flash = NULL;
+	tc_wipe(p->sample, sizeof(p->sample));
 }
 
 void host_port_hal(host_port_t *p, token_hal_t *hal)
