@@ -181,6 +181,14 @@ ok "${CHECK[@]}" "$T/resp-session.cbor"
 has "ACCEPTED"
 ok "$AMANA" vault lock "$V"
 rc_is 2 setsid -w "$AMANA" cred list --vault "$V"
+# the duress passphrase opens the decoy: no credential, no device key there
+echo "tea with milk" >"$T/duress"
+ok "$AMANA" vault slots "$V" add-duress --new-passphrase-fd 4 --recovery-fd 3 3<"$T/words" 4<"$T/duress"
+ok "$AMANA" cred list --vault "$V" --passphrase-fd 3 --json 3<"$T/duress"
+has '"credentials":\[\]'
+rc_is 1 "$AMANA" present "$T/req.cbor" --vault "$V" --passphrase-fd 3 --yes -o "$T/duress.cbor" 3<"$T/duress"
+has "not found"
+truth "duress: no response written" '[ ! -e "$T/duress.cbor" ]'
 # the environment names the vault as well
 AMANA_VAULT_DIR=$V ok "$AMANA" cred list --recovery-fd 3 3<"$T/words"
 has "$ENT"
