@@ -192,6 +192,14 @@ truth "duress: no response written" '[ ! -e "$T/duress.cbor" ]'
 # the environment names the vault as well
 AMANA_VAULT_DIR=$V ok "$AMANA" cred list --recovery-fd 3 3<"$T/words"
 has "$ENT"
+# no option, no variable: ~/.amana/vault when it is a vault, else the
+# wallet directory ~/.amana/wallet (where unlock options make no sense)
+mkdir -p "$T/home/.amana" "$T/bare"
+cp -a "$V" "$T/home/.amana/vault"
+HOME=$T/home ok "$AMANA" cred list --recovery-fd 3 3<"$T/words"
+has "$ENT"
+HOME=$T/bare rc_is 2 "$AMANA" cred list --recovery-fd 3 3<"$T/words"
+has "need a vault"
 
 echo "$checks checks, $fails failed"
 [ "$fails" = 0 ]

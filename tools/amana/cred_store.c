@@ -76,6 +76,12 @@ static int locate(const cred_store_where_t *w, char *dir, size_t cap, bool *vaul
 	return pick[0] != '\0' && n > 0 && (size_t)n < cap ? AMANA_OK : AMANA_ERR_ARG;
 }
 
+static bool unlock_given(const vault_unlock_t *u)
+{
+	return u->pass_fd >= 0 || u->recovery_fd >= 0 || u->pin_fd >= 0 || u->token != NULL ||
+	    u->decoy;
+}
+
 int cred_store_open(const cred_store_where_t *w, cred_store_t **out)
 {
 	bool vault;
@@ -84,15 +90,12 @@ int cred_store_open(const cred_store_where_t *w, cred_store_t **out)
 	if (s == NULL)
 		return AMANA_ERR_NOMEM;
 	int err = locate(w, s->dir, sizeof(s->dir), &vault);
-	const vault_unlock_t *u = &w->unlock;
-	bool unlock_given = u->pass_fd >= 0 || u->recovery_fd >= 0 || u->pin_fd >= 0 ||
-	    u->token != NULL || u->decoy;
-	if (err == AMANA_OK && !vault && unlock_given)
+	if (err == AMANA_OK && !vault && unlock_given(&w->unlock))
 		err = AMANA_ERR_ARG; /* unlock options belong to a vault */
 	if (err == AMANA_OK && vault) {
 		struct rlimit nocore = {0, 0};
 		setrlimit(RLIMIT_CORE, &nocore); /* no device key in a core dump */
-		err = vault_unlock_open(u, s->dir, &s->v);
+		err = vault_unlock_open(&w->unlock, s->dir, &s->v);
 	}
 	if (err != AMANA_OK) {
 		free(s);
@@ -104,19 +107,23 @@ int cred_store_open(const cred_store_where_t *w, cred_store_t **out)
 
 int cred_store_open_cli(const cred_store_where_t *w, cred_store_t **out)
 {
-	int r = cred_store_open(w, out);
-	const char *where = w->vault != NULL ? w->vault : w->wallet;
-	if (r == AMANA_OK)
-		return CLI_EXIT_OK;
+	char dir[4096];
+	bool vault;
+	*out = NULL;
 	if (w->vault != NULL && w->wallet != NULL)
 		return cli_usage_error("give --vault DIR or --wallet DIR, not both");
-	if (r == AMANA_ERR_ARG && w->wallet != NULL)
-		return cli_usage_error("the unlock options need a vault (--vault DIR)");
-	if (r == AMANA_ERR_ARG && w->wallet == NULL)
+	if (locate(w, dir, sizeof(dir), &vault) != AMANA_OK)
+		return cli_usage_error("where are the credentials? give --vault DIR");
+	if (!vault && unlock_given(&w->unlock))
+		return cli_usage_error("the unlock options need a vault (--vault DIR); %s is a "
+		    "wallet directory", dir);
+	int r = cred_store_open(w, out);
+	if (r == AMANA_OK)
+		return CLI_EXIT_OK;
+	if (r == AMANA_ERR_ARG && vault)
 		return cli_usage_error("no secret to open the vault %s: give --passphrase-fd N, "
-		    "--recovery-fd N or --token SOCKET, or run in a terminal",
-		    where != NULL ? where : "(default)");
-	return cli_fail(r, "credential store %s", where != NULL ? where : "(default)");
+		    "--recovery-fd N or --token SOCKET, or run in a terminal", dir);
+	return cli_fail(r, "credential store %s", dir);
 }
 
 void cred_store_free(cred_store_t **s)

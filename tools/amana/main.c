@@ -49,7 +49,7 @@ static const cli_cmd_t commands[] = {
 	    "then writes a DeviceResponse with only those elements, signed by this\n"
 	    "device for this request. REQUEST may be a PNG/PGM image of its QR code.\n"
 	    "The device key and credentials come from the vault (--vault DIR, else\n"
-	    "$AMANA_VAULT_DIR, else ~/.amana/vault), opened with the unlock options\n"
+	    "$AMANA_VAULT_DIR, else ~/.amana/vault if it is one), opened with the unlock options\n"
 	    "of 'amana vault' (--token SOCKET [--pin-fd N], --passphrase-fd N,\n"
 	    "--recovery-fd N, --decoy, or its session); --wallet DIR is the older\n"
 	    "plain directory. docs/0306.\n"},
