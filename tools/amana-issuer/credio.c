@@ -31,6 +31,7 @@ int credio_read(const char *path, size_t max, uint8_t **buf, size_t *len)
 	if (f != stdin)
 		fclose(f);
 	if (r != AMANA_OK) {
+		sodium_memzero(b, n); /* a key file with a stray byte: still a key */
 		free(b);
 		return r;
 	}

@@ -11,7 +11,10 @@
 
 #define CREDIO_MAX_FILE ((size_t)4 << 20)
 
-/* Reads a whole file ("-" = stdin) of at most max bytes (*buf malloc'ed). */
+/* Reads a whole file ("-" = stdin) of at most max bytes. *buf is malloc'ed
+ * (caller frees) with room for one byte more than *len, so a caller may
+ * NUL-terminate text. AMANA_ERR_NOT_FOUND, _IO, or _LIMIT for a file
+ * over max (what was read is wiped first: it may be a key). */
 int credio_read(const char *path, size_t max, uint8_t **buf, size_t *len);
 /* Like credio_read, but a PNG or PGM image is scanned for amana QR codes
  * (one or several of a set) and the reassembled payload returned. */
