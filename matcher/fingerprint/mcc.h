@@ -19,7 +19,7 @@
 #define MCC_WORDS (MCC_CELLS / 64)
 #define MCC_DS (2.0f * MCC_R / (float)MCC_NS)
 #define MCC_SIGMA_S (28.0f / 3.0f)
-#define MCC_REACH (2.0f * MCC_SIGMA_S) /* splat radius, pixels */
+#define MCC_REACH (1.5f * MCC_SIGMA_S) /* splat radius, pixels */
 #define MCC_GD_MIN 0.05f      /* direction weights below this are skipped */
 #define MCC_NEIGH_R (MCC_R + 3.0f * MCC_SIGMA_S)
 #define MCC_MU_PSI 0.01f      /* a cell is 1 when its sum reaches this */
