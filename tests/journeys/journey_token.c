@@ -170,7 +170,8 @@ static int cmd_enrol_face(char **a)
 	cbor_item_t *m = cbor_load(resp, n, &lr);
 	cbor_item_t *id = bc_map_find(m, 0x04), *ss = bc_map_find(m, 0x05);
 	if (id == NULL || !cbor_isa_bytestring(id) || ss == NULL || cbor_get_int(ss) != 0) {
-		printf("    face sample %s judged poor quality by the token\n", strrchr(img, '/') + 1);
+		printf("    face sample %s judged poor quality by the token\n",
+		    strrchr(img, '/') != NULL ? strrchr(img, '/') + 1 : img);
 		if (m != NULL)
 			cbor_decref(&m);
 		goto out;
