@@ -66,6 +66,8 @@ else
 fi
 
 party "under duress: the duress PIN"
+say "(a duress *finger*, which DESIGN.md also names, would need the token to release a second"
+say " secret for it; the firmware has no such enrolment (docs/0502): the duress PIN is the way)"
 if run duress "$AMANA" vault list "$P/vault" --passphrase-fd 3 3< <(printf '%s\n' "$DURESS_PIN"); then
 	show
 	if grep -q contacts "$J_OUT" && ! grep -qE "device-key|credential|passport" "$J_OUT"; then

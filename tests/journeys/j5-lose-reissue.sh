@@ -35,6 +35,9 @@ say "    emergency travel document; no reissue on a phone call or a relative's w
 say "  - the worker answers alone; the recruiter or employer is not in the room"
 say "  - the worker knows the case: the registry rows below (types, dates), not their content"
 say "  - the worker still has the recovery words on paper (without them the vault stays closed)"
+say "no biometric comparison at the desk: the NGO keeps no reference of the worker (the"
+say "protected-reference check of DESIGN.md is not built); the in-person check and the"
+say "recovery words carry the proof, and the new token is enrolled afresh below"
 step "registry rows the case worker goes through" reg "$ISSUER" registry list --dir "$NGO" --worker "$WORKER_CASE"
 show
 old_ids=$(awk '/case '"$WORKER_CASE"'/ && /active/ {print $1}' "$J_OUT" | paste -sd, -)
