@@ -201,5 +201,31 @@ has "$ENT"
 HOME=$T/bare rc_is 2 "$AMANA" cred list --recovery-fd 3 3<"$T/words"
 has "need a vault"
 
+# an older wallet directory moves into a vault; its plaintext key file goes
+ok "$AMANA" cred keygen --wallet "$T/mw" -o "$T/mw.pub"
+ok "$ISSUER" issue --dir "$T/iss" --doctype $ID --device-key "$T/mw.pub" \
+	--claims "$T/id.claims" -o "$T/mw-id.mdoc"
+ok "$AMANA" cred import "$T/mw-id.mdoc" --wallet "$T/mw"
+checks=$((checks + 1))
+if ! "$AMANA" vault init "$T/v2" --passphrase-fd 3 3<"$T/pass" >"$T/init2.out" 2>"$T/init2.err"; then
+	fails=$((fails + 1)); echo "FAILED: vault init v2"; fi
+sed -n '3,6p' "$T/init2.out" | tr '\n' ' ' >"$T/words2"
+R2=(--vault "$T/v2" --recovery-fd 3)
+ok "$AMANA" cred migrate --wallet "$T/mw" "${R2[@]}" 3<"$T/words2"
+has "moved the device key and 1 credential"
+truth "the wallet's device.key is gone" '[ ! -e "$T/mw/device.key" ] && [ ! -e "$T/mw" ]'
+ok "$AMANA" cred device-key "${R2[@]}" 3<"$T/words2"
+truth "the vault holds the wallet's key" '[ "$(cat "$T/last.out")" = "$(cat "$T/mw.pub")" ]'
+ok "$VERIFY" request --doctype $ID --element given_name --element nationality -o "$T/req-mw.cbor"
+ok "$AMANA" present "$T/req-mw.cbor" "${R2[@]}" --yes -o "$T/resp-mw.cbor" 3<"$T/words2"
+ok "${CHECK[@]}" "$T/resp-mw.cbor" --request "$T/req-mw.cbor"
+has "ACCEPTED"
+rc_is 1 "$AMANA" cred migrate --wallet "$T/mw" "${R2[@]}" 3<"$T/words2"
+has "not found"
+# a vault with another device key refuses a wallet's; the wallet stays
+rc_is 2 "$AMANA" cred migrate --wallet "$T/other" "${R[@]}" 3<"$T/words"
+has "holds another one"
+truth "refused: the wallet is untouched" '[ -s "$T/other/device.key" ]'
+
 echo "$checks checks, $fails failed"
 [ "$fails" = 0 ]

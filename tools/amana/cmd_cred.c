@@ -233,6 +233,70 @@ static int cred_list_show(int argc, char **argv, bool show)
 	return CLI_EXIT_OK;
 }
 
+/* Moves a wallet directory (docs/0305) into a vault: the device key and
+ * every credential become records, then the directory's files are removed.
+ * Each record is its own vault transaction; the wallet is removed only
+ * after all of them, so an interruption leaves it whole and a rerun
+ * finishes the move (the same key and names are accepted again). */
+static int cred_migrate(int argc, char **argv)
+{
+	copts_t o;
+	cred_store_t *from = NULL, *to = NULL;
+	int rc = parse(argc, argv, &o);
+	if (rc != CLI_EXIT_OK)
+		return rc;
+	if (o.where.wallet == NULL || o.where.vault == NULL)
+		return cli_usage_error("migrate needs --wallet DIR and --vault DIR");
+	cred_store_where_t w = o.where, v = o.where;
+	vault_unlock_init(&w.unlock);
+	w.vault = NULL;
+	v.wallet = NULL;
+	amana_mdoc_t *creds[CRED_STORE_MAX];
+	char names[CRED_STORE_MAX][CRED_STORE_NAME];
+	size_t n = 0;
+	uint8_t *sk = sodium_malloc(64);
+	int r;
+	if (sk == NULL)
+		return cli_fail(AMANA_ERR_NOMEM, "migrate");
+	if ((rc = cred_store_open_cli(&w, &from)) != CLI_EXIT_OK)
+		goto out;
+	if ((r = cred_store_device_key(from, sk)) != AMANA_OK) {
+		rc = cli_fail(r, "device key in %s", o.where.wallet);
+		goto out;
+	}
+	if ((r = cred_store_load(from, creds, names, &n)) != AMANA_OK) {
+		rc = cli_fail(r, "credentials in %s", o.where.wallet);
+		goto out;
+	}
+	if ((rc = cred_store_open_cli(&v, &to)) != CLI_EXIT_OK)
+		goto out;
+	if ((r = cred_store_keep_key(to, sk)) != AMANA_OK) {
+		rc = cli_fail(r, "device key: the vault %s%s", o.where.vault,
+		    r == AMANA_ERR_EXISTS ? " holds another one" : "");
+		goto out;
+	}
+	for (size_t k = 0; k < n && r == AMANA_OK; k++) {
+		const uint8_t *p;
+		size_t len;
+		amana_mdoc_bytes(creds[k], &p, &len);
+		r = cred_store_put(to, names[k], p, len);
+	}
+	if (r == AMANA_OK)
+		r = cred_store_wallet_erase(from, names, n);
+	if (r != AMANA_OK) {
+		rc = cli_fail(r, "migrate %s into %s", o.where.wallet, o.where.vault);
+		goto out;
+	}
+	printf("moved the device key and %zu credential(s) from %s into the vault %s; "
+	    "the wallet's files are removed\n", n, o.where.wallet, o.where.vault);
+out:
+	sodium_free(sk);
+	cred_store_creds_free(creds, n);
+	cred_store_free(&from);
+	cred_store_free(&to);
+	return rc;
+}
+
 static int cred_list(int argc, char **argv) { return cred_list_show(argc, argv, false); }
 static int cred_show(int argc, char **argv) { return cred_list_show(argc, argv, true); }
 
@@ -255,6 +319,12 @@ static const cli_cmd_t cred_cmds[] = {
 	    "usage: amana cred import FILE [--vault DIR | --wallet DIR]\n\n"
 	    "Checks the credential (shape, digests, bound to this device) and keeps it.\n\n"
 	    STORE_HELP},
+	{"migrate", cred_migrate, "move a wallet directory into the vault",
+	    "usage: amana cred migrate --wallet DIR --vault DIR\n\n"
+	    "Stores the wallet directory's device key and credentials as vault\n"
+	    "records, then removes its device.key and creds/*.mdoc. Refused when\n"
+	    "the vault already holds another device key. A rerun after an\n"
+	    "interruption finishes the move.\n\n" VAULT_UNLOCK_HELP},
 	{"list", cred_list, "list the credentials held",
 	    "usage: amana cred list [--vault DIR | --wallet DIR] [--json]\n\n" STORE_HELP},
 	{"show", cred_show, "show a credential's elements",

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -188,6 +189,42 @@ int cred_store_keygen(cred_store_t *s, uint8_t pk[32])
 	    amana_vault_put_record(s->v, CRED_STORE_KEY_KIND, CRED_STORE_KEY_NAME, sk, 64) :
 	    wallet_keygen(s->dir, sk);
 	sodium_free(sk); /* wipes */
+	return err;
+}
+
+int cred_store_keep_key(cred_store_t *s, const uint8_t sk[64])
+{
+	uint8_t *have = sodium_malloc(64);
+	if (have == NULL)
+		return AMANA_ERR_NOMEM;
+	int err = cred_store_device_key(s, have);
+	if (err == AMANA_OK)
+		err = sodium_memcmp(have, sk, 64) == 0 ? AMANA_OK : AMANA_ERR_EXISTS;
+	else if (err == AMANA_ERR_NOT_FOUND)
+		err = s->v != NULL ?
+		    amana_vault_put_record(s->v, CRED_STORE_KEY_KIND, CRED_STORE_KEY_NAME, sk, 64) :
+		    wallet_keygen(s->dir, sk);
+	sodium_free(have);
+	return err;
+}
+
+int cred_store_wallet_erase(cred_store_t *s, char names[][CRED_STORE_NAME], size_t n)
+{
+	char p[4200];
+	int err = AMANA_OK;
+	if (s->v != NULL)
+		return AMANA_ERR_STATE;
+	for (size_t i = 0; i < n; i++) {
+		snprintf(p, sizeof(p), "%s/creds/%s.mdoc", s->dir, names[i]);
+		if (unlink(p) != 0 && errno != ENOENT)
+			err = AMANA_ERR_IO;
+	}
+	snprintf(p, sizeof(p), "%s/device.key", s->dir);
+	if (unlink(p) != 0 && errno != ENOENT)
+		err = AMANA_ERR_IO;
+	snprintf(p, sizeof(p), "%s/creds", s->dir);
+	(void)rmdir(p); /* only when empty: other files stay */
+	(void)rmdir(s->dir);
 	return err;
 }
 

@@ -68,6 +68,14 @@ int cred_store_device_key(cred_store_t *s, uint8_t sk[64]);
  * the store has one. The secret exists only in guarded memory and, in the
  * vault, encrypted. */
 int cred_store_keygen(cred_store_t *s, uint8_t pk[32]);
+/* Keeps an existing device secret key (moving a wallet directory into a
+ * vault): AMANA_OK if the store already holds this very key,
+ * AMANA_ERR_EXISTS if it holds another one. */
+int cred_store_keep_key(cred_store_t *s, const uint8_t sk[64]);
+/* A wallet directory only: removes device.key, creds/<name>.mdoc of each
+ * name and the then empty directories (after their move into a vault).
+ * AMANA_ERR_STATE for a vault. */
+int cred_store_wallet_erase(cred_store_t *s, char names[][CRED_STORE_NAME], size_t n);
 /* Keeps a credential's bytes under name (replacing the same name). */
 int cred_store_put(cred_store_t *s, const char *name, const uint8_t *buf, size_t len);
 /* Loads every stored credential (parsed), sorted by name; names[i] is its
