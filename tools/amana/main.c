@@ -40,7 +40,9 @@ static const cli_cmd_t commands[] = {
 	    "AMANA_VAULT_TEST_PASSPHRASE is for tests only. 'amana vault help' lists the\n"
 	    "subcommands. Docs: docs/0500-0504.\n"},
 	{"cred", cmd_cred, "credentials: device key, import, list, show",
-	    "usage: amana cred keygen|device-key|import|list|show ...\n\n"
+	    "usage: amana cred keygen|device-key|import|list|show|migrate ...\n\n"
+	    "Kept in the vault (--vault DIR and the unlock options of 'amana vault')\n"
+	    "or an older plain wallet directory (--wallet DIR). docs/0306.\n"
 	    "Run 'amana cred help' for the list and 'amana cred CMD --help' for each.\n"},
 	{"present", cmd_present, "answer a verifier's request (shows what is shared first)",
 	    "usage: amana present REQUEST [-o RESPONSE] [--qr PNG] [--qr-text] [--yes]\n"
