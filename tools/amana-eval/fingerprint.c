@@ -483,7 +483,9 @@ int eval_cmd_fingerprint(int argc, char **argv)
 		for (size_t k = 0; err == AMANA_OK && k < s.ni; k++)
 			err = push(&pool.imp, &pool.ni, &pool.cap_i, s.imp[k]);
 		if (err != AMANA_OK) {
-			rc = cli_fail(err, "%s: no genuine and impostor pairs to score", dirs[d]);
+			int ex = cli_fail(err, "%s: no genuine and impostor pairs to score", dirs[d]);
+			/* too few FFF_I files is bad input data, not a failed check */
+			rc = err == AMANA_ERR_NOT_FOUND ? CLI_EXIT_DATA : ex;
 		} else if (o.json) {
 			cli_json_object(&j);
 			cli_json_key(&j, "dir");
