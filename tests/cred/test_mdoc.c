@@ -351,6 +351,20 @@ static void test_dates(void)
 	CHECK_EQ(amana_mdoc_date_parse("2023-02-29", 10, &t), AMANA_ERR_MDOC_DATE);
 	CHECK_EQ(amana_mdoc_time_parse("2020-10-01 13:30:02Z", 20, &t), AMANA_ERR_MDOC_DATE);
 	CHECK_EQ(amana_mdoc_time_parse("2020-10-01T25:30:02Z", 20, &t), AMANA_ERR_MDOC_DATE);
+	/* the ends of the printable range, and any int64 beyond them (a status
+	 * list's uint64 exp is printed through a cast) */
+	amana_mdoc_time_format(253402300799, buf);
+	CHECK(strcmp(buf, "9999-12-31T23:59:59Z") == 0);
+	amana_mdoc_time_format(-62167219200, buf);
+	CHECK(strcmp(buf, "0000-01-01T00:00:00Z") == 0);
+	amana_mdoc_time_format(-1, buf);
+	CHECK(strcmp(buf, "1969-12-31T23:59:59Z") == 0);
+	static const int64_t far[] = {INT64_MIN, INT64_MIN + 1, -INT64_MAX + 86398,
+		INT64_MAX, 253402300800};
+	for (size_t k = 0; k < sizeof(far) / sizeof(far[0]); k++) {
+		amana_mdoc_time_format(far[k], buf);
+		CHECK(strcmp(buf, "0000-01-01T00:00:00Z") == 0);
+	}
 }
 
 static void test_schema_files(void)

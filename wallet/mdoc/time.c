@@ -30,17 +30,23 @@ static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 	*y = (int64_t)yoe + era * 400 + (*m <= 2);
 }
 
+/* 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the four-digit years. */
+#define TIME_MIN (-62167219200LL)
+#define TIME_MAX 253402300799LL
+
 void amana_mdoc_time_format(int64_t t, char out[21])
 {
+	/* Out of range first: the day arithmetic below overflows near the
+	 * ends of int64 (a status list's uint64 exp arrives here cast). */
+	if (t < TIME_MIN || t > TIME_MAX) {
+		memcpy(out, "0000-01-01T00:00:00Z", 21);
+		return;
+	}
 	int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
 	int64_t secs = t - days * 86400;
 	int64_t y;
 	unsigned m, d;
 	civil_from_days(days, &y, &m, &d);
-	if (y < 0 || y > 9999) {
-		memcpy(out, "0000-01-01T00:00:00Z", 21);
-		return;
-	}
 	unsigned hms = (unsigned)secs; /* 0 .. 86399 */
 	char buf[64];
 	snprintf(buf, sizeof(buf), "%04u-%02u-%02uT%02u:%02u:%02uZ", (unsigned)y,

@@ -50,7 +50,8 @@ extern "C" {
 #define AMANA_REQUEST_MAX_DOCS 4
 
 /* ---- dates: seconds since the epoch, UTC */
-/* "YYYY-MM-DDTHH:MM:SSZ" (RFC 3339, as tdate); out needs 21 bytes. */
+/* "YYYY-MM-DDTHH:MM:SSZ" (RFC 3339, as tdate); out needs 21 bytes. A time
+ * outside years 0000-9999 is written as "0000-01-01T00:00:00Z". */
 void amana_mdoc_time_format(int64_t t, char out[21]);
 /* Parses RFC 3339 with a Z or +hh:mm offset and optional fraction. */
 int amana_mdoc_time_parse(const char *s, size_t n, int64_t *t) AMANA_WUR;
