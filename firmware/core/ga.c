@@ -259,13 +259,21 @@ int ctap_get_assertion(token_t *t, const uint8_t *req, size_t n, uint8_t *resp,
 		return rc;
 	bool uv = (flags & 0x04) != 0;
 
+	/* From here c may hold an unwrapped private key (also one the checks
+	 * below then refuse): every path leaves through out, which wipes it. */
+	tcbor_w_t w;
+	uint8_t hs[16 + 64];
+	size_t hs_len = 0;
+	bool with_hs = false;
 	memset(&c, 0, sizeof(c));
 	if (q.has_allow) {
 		allow_t a = {t, rpid_hash, uv, &c, false};
 		if ((rc = req_cred_list(q.allow, allow_visit, &a)) != CTAP2_OK)
-			return rc;
-		if (!a.found)
-			return CTAP2_ERR_NO_CREDENTIALS;
+			goto out;
+		if (!a.found) {
+			rc = CTAP2_ERR_NO_CREDENTIALS;
+			goto out;
+		}
 	} else {
 		uint16_t all[TOKEN_RK_MAX];
 		size_t na = cred_find_rks(t, rpid_hash, all);
@@ -276,34 +284,30 @@ int ctap_get_assertion(token_t *t, const uint8_t *req, size_t n, uint8_t *resp,
 				keys[nk++] = all[i];
 		}
 		if (nk == 0) {
-			tc_wipe(&c, sizeof(c));
-			return CTAP2_ERR_NO_CREDENTIALS;
+			rc = CTAP2_ERR_NO_CREDENTIALS;
+			goto out;
 		}
-		if (cred_load_rk(t, keys[0], &c) != AMANA_OK)
-			return CTAP1_ERR_OTHER;
+		if (cred_load_rk(t, keys[0], &c) != AMANA_OK) {
+			rc = CTAP1_ERR_OTHER;
+			goto out;
+		}
 	}
 	if (q.c.up) {
 		if (!token_user_presence(t)) {
-			tc_wipe(&c, sizeof(c));
-			return token_cancelled(t) ? CTAP2_ERR_KEEPALIVE_CANCEL
-						  : CTAP2_ERR_OPERATION_DENIED;
+			rc = token_cancelled(t) ? CTAP2_ERR_KEEPALIVE_CANCEL
+						: CTAP2_ERR_OPERATION_DENIED;
+			goto out;
 		}
 		flags |= 0x01;
 	}
-	uint8_t hs[16 + 64];
-	size_t hs_len = 0;
-	bool with_hs = q.hs && c.hmac_secret;
-	if (with_hs && (rc = hmac_secret(t, &q, &c, uv, hs, &hs_len)) != CTAP2_OK) {
-		tc_wipe(&c, sizeof(c));
-		return rc;
-	}
-	tcbor_w_t w;
+	with_hs = q.hs && c.hmac_secret;
+	if (with_hs && (rc = hmac_secret(t, &q, &c, uv, hs, &hs_len)) != CTAP2_OK)
+		goto out;
 	tcbor_w_init(&w, resp, cap);
 	rc = respond(t, &c, flags, q.c.cdh, with_hs ? hs : NULL, hs_len,
 	    !q.has_allow, nk, &w);
-	tc_wipe(&c, sizeof(c));
 	if (rc != CTAP2_OK)
-		return rc;
+		goto out;
 	*len = w.len;
 	if (nk > 1) {
 		token_ga_state_t *g = &t->ga;
@@ -315,7 +319,9 @@ int ctap_get_assertion(token_t *t, const uint8_t *req, size_t n, uint8_t *resp,
 		g->flags = flags;
 		g->ms = token_now(t);
 	}
-	return CTAP2_OK;
+out:
+	tc_wipe(&c, sizeof(c));
+	return rc;
 }
 
 int ctap_get_next_assertion(token_t *t, uint8_t *resp, size_t cap, size_t *len)
@@ -331,8 +337,10 @@ int ctap_get_next_assertion(token_t *t, uint8_t *resp, size_t cap, size_t *len)
 	}
 	uint16_t key = g->keys[g->total - g->n - 1];
 	g->n--;
-	if (cred_load_rk(t, key, &c) != AMANA_OK)
+	if (cred_load_rk(t, key, &c) != AMANA_OK) {
+		tc_wipe(&c, sizeof(c)); /* a key may be half unwrapped */
 		return CTAP1_ERR_OTHER;
+	}
 	tcbor_w_t w;
 	tcbor_w_init(&w, resp, cap);
 	int rc = respond(t, &c, g->flags, g->client_data_hash, NULL, 0, true, 0, &w);
