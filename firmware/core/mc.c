@@ -301,8 +301,10 @@ int ctap_make_credential(token_t *t, const uint8_t *req, size_t n,
 	c.prot = q.cred_protect != 0 ? (uint8_t)q.cred_protect : 1;
 	c.hmac_secret = q.hmac_secret;
 	c.resident = q.c.rk;
-	if (cred_create(t, &c) != AMANA_OK)
+	if (cred_create(t, &c) != AMANA_OK) {
+		tc_wipe(&c, sizeof(c)); /* the key may exist, its id not */
 		return CTAP1_ERR_OTHER;
+	}
 	if (c.resident) {
 		c.user_id_len = q.uid_len;
 		memcpy(c.user_id, q.uid, q.uid_len);
