@@ -130,6 +130,9 @@ int amana_fp_extract(const uint8_t *pixels, uint32_t width, uint32_t height,
 	t.quality = (uint8_t)qi;
 	if (quality_0_100 != NULL)
 		*quality_0_100 = qi;
+	/* nothing to match on: say so rather than hand out an empty template */
+	if (t.count == 0)
+		return AMANA_ERR_FP_LOW_QUALITY;
 	*out = t;
 	return AMANA_OK;
 }

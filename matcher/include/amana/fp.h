@@ -117,7 +117,8 @@ size_t amana_fp_iso_size(const amana_fp_template_t *views, size_t nviews);
  * pixels: 8-bit greyscale, row-major, width*height bytes, dark ridges.
  * dpi 250..1000, sides 100..2000 pixels (else AMANA_ERR_FP_IMAGE_*). The image
  * is resampled to 500 dpi. quality_0_100 (may be NULL) gets the image quality;
- * below AMANA_FP_ENROL_MIN_QUALITY an enrolment should be refused. */
+ * below AMANA_FP_ENROL_MIN_QUALITY an enrolment should be refused. An image
+ * without a single minutia is AMANA_ERR_FP_LOW_QUALITY (*out untouched). */
 #define AMANA_FP_ENROL_MIN_QUALITY 20
 #define AMANA_FP_MIN_SIDE 100
 #define AMANA_FP_MAX_SIDE 2000
