@@ -12,7 +12,9 @@
  * IssuerSignedItemBytes and issuerAuth copied byte for byte), and signs
  * DeviceAuthentication (EdDSA, detached payload) over the request's
  * SessionTranscript with empty DeviceNameSpaces. Consent is the caller's
- * business and comes first: show amana_holder_disclosure() to the worker.
+ * business and comes first: show the worker the verifier's name, and for
+ * each document the credential amana_holder_pick chooses and the requested
+ * elements it holds (as `amana present` does), before presenting.
  */
 #ifndef AMANA_HOLDER_H
 #define AMANA_HOLDER_H
