@@ -6,7 +6,9 @@
  * document byte-identical to what was added, exactly one of the old and new
  * passphrases opening it, and no leftover file (the interrupted change is
  * cleaned up by that open). N runs from 1 until the change completes; the
- * changes repeat until at least 1,000 distinct kill points were tested. */
+ * changes repeat until at least 1,000 distinct kill points were tested.
+ * Then a passphrase slot is added and removed the same way: a half-added
+ * slot never opens, a half-removed one still does or no longer does. */
 #define _GNU_SOURCE /* memfd_create */
 #include <signal.h>
 #include <sys/wait.h>
@@ -33,13 +35,14 @@ static mdoc_t model[MAXDOCS];
 static int nmodel;
 static amana_vault_kdf_t kdf;
 
-enum { OP_ADD, OP_RM, OP_PASSWD };
+enum { OP_ADD, OP_RM, OP_PASSWD, OP_SLOT_ADD, OP_SLOT_RM };
 typedef struct op {
 	int kind;
 	const char *name;      /* add, rm */
 	const uint8_t *data;   /* add */
 	size_t len;
-	const char *newpass;   /* passwd */
+	const char *newpass;   /* passwd; slot add/rm: the slot's passphrase */
+	unsigned slot;         /* slot rm */
 } op_t;
 
 static int run_op(amana_vault_t *v, const op_t *op)
@@ -52,6 +55,11 @@ static int run_op(amana_vault_t *v, const op_t *op)
 	}
 	if (op->kind == OP_RM)
 		return amana_vault_rm(v, op->name);
+	if (op->kind == OP_SLOT_ADD)
+		return amana_vault_slot_add_passphrase(v, (const uint8_t *)op->newpass,
+		    strlen(op->newpass), &kdf, NULL);
+	if (op->kind == OP_SLOT_RM)
+		return amana_vault_slot_remove(v, op->slot);
 	return amana_vault_passwd(v, 0, (const uint8_t *)op->newpass, strlen(op->newpass), &kdf);
 }
 
@@ -148,7 +156,18 @@ static int opens_with(const char *p)
 }
 
 /* Runs op with a kill at every point; returns the number of points. */
-static long crash_op(const op_t *op)
+/* The slot a passphrase opens, or -1. */
+static int slot_of(const char *p)
+{
+	amana_vault_t *v = NULL;
+	if (amana_vault_open(dir, AMANA_VAULT_PASSPHRASE, (const uint8_t *)p, strlen(p), &v) != AMANA_OK)
+		return -1;
+	int s = (int)amana_vault_slot_opened(v);
+	amana_vault_free(&v);
+	return s;
+}
+
+static long crash_op(op_t *op)
 {
 	long points = 0;
 	for (long n = 1;; n++) {
@@ -160,7 +179,13 @@ static long crash_op(const op_t *op)
 		if (v == NULL)
 			return points;
 		int is_new;
-		if (op->kind == OP_PASSWD) {
+		if (op->kind == OP_SLOT_ADD || op->kind == OP_SLOT_RM) {
+			/* a half-added slot never opens: the next open wiped it */
+			int opens = opens_with(op->newpass);
+			is_new = op->kind == OP_SLOT_ADD ? opens : !opens;
+			CHECK(opens_with(pass)); /* the other ways in are intact */
+			CHECK(state_is(v, NULL, NULL));
+		} else if (op->kind == OP_PASSWD) {
 			int o = opens_with(pass), w = opens_with(op->newpass);
 			CHECK(o + w == 1);
 			is_new = w;
@@ -191,6 +216,14 @@ static long crash_op(const op_t *op)
 			int fd = vt_memfd(model[i].data, model[i].len);
 			undo = amana_vault_doc_add(v, op->name, NULL, fd);
 			close(fd);
+		} else if (op->kind == OP_SLOT_ADD) {
+			int idx = slot_of(op->newpass);
+			undo = idx >= 0 ? amana_vault_slot_remove(v, (unsigned)idx) : AMANA_ERR_INTERNAL;
+		} else if (op->kind == OP_SLOT_RM) {
+			unsigned idx = 0;
+			undo = amana_vault_slot_add_passphrase(v, (const uint8_t *)op->newpass,
+			    strlen(op->newpass), &kdf, &idx);
+			op->slot = idx;
 		} else {
 			undo = amana_vault_passwd(v, 0, (const uint8_t *)pass, strlen(pass), &kdf);
 		}
@@ -234,24 +267,34 @@ int main(void)
 		uint8_t *data = malloc(len + 1);
 		vt_fill(data, len, (uint64_t)round + 100u);
 		snprintf(name, sizeof(name), "doc-%d", added++);
-		op_t add = {OP_ADD, name, data, len, NULL};
+		op_t add = {OP_ADD, name, data, len, NULL, 0};
 		points[0] += crash_op(&add);
 		free(data);
 		snprintf(np, sizeof(np), "pass-%d", round + 1);
-		op_t pw = {OP_PASSWD, NULL, NULL, 0, np};
+		op_t pw = {OP_PASSWD, NULL, NULL, 0, np, 0};
 		points[2] += crash_op(&pw);
 		if (nmodel > 3) {
 			char victim[32];
 			snprintf(victim, sizeof(victim), "%s", model[0].name);
-			op_t rm = {OP_RM, victim, NULL, 0, NULL};
+			op_t rm = {OP_RM, victim, NULL, 0, NULL, 0};
 			points[1] += crash_op(&rm);
 		}
 		round++;
 	}
+	/* slot changes: a passphrase slot added, then removed */
+	long slot_points = 0;
+	op_t sa = {OP_SLOT_ADD, NULL, NULL, 0, "extra slot", 0};
+	slot_points += crash_op(&sa);
+	int sidx = slot_of("extra slot");
+	CHECK(sidx >= 0);
+	op_t sr = {OP_SLOT_RM, NULL, NULL, 0, "extra slot", sidx >= 0 ? (unsigned)sidx : 0};
+	slot_points += crash_op(&sr);
+	CHECK_EQ(slot_of("extra slot"), -1);
+	CHECK(slot_points > 10);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	long total = points[0] + points[1] + points[2];
-	printf("kill points: add %ld, rm %ld, passwd %ld, total %ld in %.1f s\n", points[0],
-	    points[1], points[2], total,
+	printf("kill points: add %ld, rm %ld, passwd %ld, total %ld (and slot add/remove %ld) in %.1f s\n",
+	    points[0], points[1], points[2], total, slot_points,
 	    (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	CHECK(total >= TARGET_POINTS);
 	CHECK(points[0] > 0 && points[1] > 0 && points[2] > 0);

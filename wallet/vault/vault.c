@@ -96,13 +96,24 @@ static void vault_cleanup(amana_vault_t *v)
 		obj_name(v->k, id, name);
 		(void)vio_unlink(v->dirfd, name);
 	}
+	/* temp files of our manifest copies, and of the decoy's (the real
+	 * compartment changes the decoy's manifest when it changes slots) */
+	vkeys_t *dk = v->m.has_decoy ? sodium_malloc(sizeof(vkeys_t)) : NULL;
+	if (dk != NULL) {
+		memcpy(dk->key, v->m.decoy_key, 32);
+		vkeys_derive(dk);
+	}
 	const uint64_t man[2] = {OBJ_MANIFEST_A, OBJ_MANIFEST_B};
-	for (int i = 0; i < 2; i++) {
-		obj_name(v->k, man[i], name);
+	for (int i = 0; i < 4; i++) {
+		if (i >= 2 && dk == NULL)
+			break;
+		obj_name(i < 2 ? v->k : dk, man[i % 2], name);
 		memcpy(tmp, name, OBJ_NAME_LEN);
 		memcpy(tmp + OBJ_NAME_LEN, ".tmp", 5);
 		(void)vio_unlink(v->dirfd, tmp);
 	}
+	if (dk != NULL)
+		sodium_free(dk);
 	(void)vio_unlink(v->dirfd, SLOTS_FILE ".tmp");
 
 	bool pending = false;
