@@ -44,9 +44,11 @@ typedef struct mcc_cyl {
 
 /* The enlarged convex hull of a template as an x interval per row band. */
 typedef struct mcc_rows {
-	float y0, step, inv_step;
+	float y0, step, inv_step, fn; /* fn = (float)n */
 	int n;
-	int16_t lo[MCC_HULL_ROWS], hi[MCC_HULL_ROWS];
+	/* whole pixels (ceil / floor of the exact bounds), stored as float so
+	 * the per-cell test needs no conversion */
+	float lo[MCC_HULL_ROWS], hi[MCC_HULL_ROWS];
 } mcc_rows_t;
 
 /* Builds the hull rows of t; pts is scratch for 2 * count + 2 points. */

@@ -14,6 +14,15 @@
 #include "mcc.h"
 #include "mcc_tables.h"
 
+/* SWAR popcount: no libgcc call and no CPU feature needed */
+static int popcount64(uint64_t v)
+{
+	v = v - ((v >> 1) & 0x5555555555555555ull);
+	v = (v & 0x3333333333333333ull) + ((v >> 2) & 0x3333333333333333ull);
+	v = (v + (v >> 4)) & 0x0f0f0f0f0f0f0f0full;
+	return (int)((v * 0x0101010101010101ull) >> 56);
+}
+
 static float gs_at(float t)
 {
 	float a = fabsf(t) * (float)MCC_GS_STEPS;
@@ -41,13 +50,13 @@ float mcc_atan2_units(float y, float x)
 	return u < 0.0f ? u + 256.0f : u;
 }
 
-static int valid_at(const mcc_rows_t *rows, float x, float y)
+static inline int valid_at(const mcc_rows_t *rows, float x, float y)
 {
 	float fr = (y - rows->y0) * rows->inv_step;
-	if (fr < 0.0f || fr >= (float)rows->n)
+	if (!(fr >= 0.0f && fr < rows->fn))
 		return 0;
 	int r = (int)fr;
-	return x >= (float)rows->lo[r] && x <= (float)rows->hi[r];
+	return x >= rows->lo[r] && x <= rows->hi[r];
 }
 
 int mcc_cyl_build(const amana_fp_template_t *t, unsigned idx,
@@ -66,14 +75,17 @@ int mcc_cyl_build(const amana_fp_template_t *t, unsigned idx,
 	for (int j = 0; j < MCC_NS; j++) {
 		float x = (float)m->x - half * ux + ((float)j - half) * vx;
 		float y = (float)m->y - half * uy + ((float)j - half) * vy;
-		uint64_t inr = mcc_inr[(j * MCC_NS) >> 6] >> ((j * MCC_NS) & 63);
-		for (int i = 0; i < MCC_NS; i++, x += ux, y += uy) {
-			if (!(inr >> i & 1u) || !valid_at(rows, x, y))
-				continue;
-			int cell = j * MCC_NS + i;
-			out->mask[cell >> 6] |= (uint64_t)1 << (cell & 63);
-			nvalid++;
-		}
+		/* the in-R cells of a row are one run; x and y still step
+		 * through every cell before it, so their values (and the
+		 * result) are those of a walk over the whole row */
+		unsigned inr = (unsigned)(mcc_inr[(j * MCC_NS) >> 6] >>
+		    ((j * MCC_NS) & 63)) & 0xffffu;
+		uint64_t row = 0;
+		for (int i = 0; inr >> i != 0; i++, x += ux, y += uy)
+			if ((inr >> i & 1u) && valid_at(rows, x, y))
+				row |= (uint64_t)1 << i;
+		out->mask[(j * MCC_NS) >> 6] |= row << ((j * MCC_NS) & 63);
+		nvalid += popcount64(row);
 	}
 	if ((float)nvalid < MCC_MIN_VC * (float)MCC_INR_CELLS)
 		return 0;
@@ -138,13 +150,18 @@ int mcc_cyl_build(const amana_fp_template_t *t, unsigned idx,
 	return neigh >= MCC_MIN_M;
 }
 
-/* SWAR popcount: no libgcc call and no CPU feature needed */
-static int popcount64(uint64_t v)
+_Static_assert(MCC_ND == 6, "popcount6 adds six direction planes");
+
+/* Total of the set bits of six words: two carry-save adders give the ones,
+ * twos and fours of the per-bit sums, so three popcounts instead of six. */
+static inline int popcount6(uint64_t x0, uint64_t x1, uint64_t x2,
+    uint64_t x3, uint64_t x4, uint64_t x5)
 {
-	v = v - ((v >> 1) & 0x5555555555555555ull);
-	v = (v & 0x3333333333333333ull) + ((v >> 2) & 0x3333333333333333ull);
-	v = (v + (v >> 4)) & 0x0f0f0f0f0f0f0f0full;
-	return (int)((v * 0x0101010101010101ull) >> 56);
+	uint64_t s1 = x0 ^ x1 ^ x2, c1 = (x0 & x1) | (x2 & (x0 ^ x1));
+	uint64_t s2 = x3 ^ x4 ^ x5, c2 = (x3 & x4) | (x5 & (x3 ^ x4));
+	uint64_t ones = s1 ^ s2, c3 = s1 & s2;
+	uint64_t twos = c1 ^ c2 ^ c3, fours = (c1 & c2) | (c3 & (c1 ^ c2));
+	return popcount64(ones) + 2 * popcount64(twos) + 4 * popcount64(fours);
 }
 
 float mcc_cyl_similarity(const mcc_cyl_t *a, const mcc_cyl_t *b)
@@ -158,14 +175,21 @@ float mcc_cyl_similarity(const mcc_cyl_t *a, const mcc_cyl_t *b)
 	if ((float)nc < MCC_MIN_ME * (float)MCC_INR_CELLS)
 		return 0.0f;
 	int na = 0, nb = 0, nx = 0;
-	for (int d = 0; d < MCC_ND; d++)
-		for (int w = 0; w < MCC_WORDS; w++) {
-			uint64_t x = a->bits[d][w] & common[w];
-			uint64_t y = b->bits[d][w] & common[w];
-			na += popcount64(x);
-			nb += popcount64(y);
-			nx += popcount64(x ^ y);
-		}
+	for (int w = 0; w < MCC_WORDS; w++) {
+		const uint64_t c = common[w];
+		na += popcount6(a->bits[0][w] & c, a->bits[1][w] & c,
+		    a->bits[2][w] & c, a->bits[3][w] & c, a->bits[4][w] & c,
+		    a->bits[5][w] & c);
+		nb += popcount6(b->bits[0][w] & c, b->bits[1][w] & c,
+		    b->bits[2][w] & c, b->bits[3][w] & c, b->bits[4][w] & c,
+		    b->bits[5][w] & c);
+		nx += popcount6((a->bits[0][w] ^ b->bits[0][w]) & c,
+		    (a->bits[1][w] ^ b->bits[1][w]) & c,
+		    (a->bits[2][w] ^ b->bits[2][w]) & c,
+		    (a->bits[3][w] ^ b->bits[3][w]) & c,
+		    (a->bits[4][w] ^ b->bits[4][w]) & c,
+		    (a->bits[5][w] ^ b->bits[5][w]) & c);
+	}
 	if (na + nb == 0)
 		return 0.0f;
 	return 1.0f - sqrtf((float)nx) / (sqrtf((float)na) + sqrtf((float)nb));

@@ -55,10 +55,11 @@ void mcc_rows_build(const amana_fp_template_t *t, int16_t (*pts)[2],
 	rows->n = (int)ceilf(extent / rows->step);
 	if (rows->n > MCC_HULL_ROWS)
 		rows->n = MCC_HULL_ROWS;
-	if (n == 0) {
+	if (n == 0)
 		rows->n = 0;
+	rows->fn = (float)rows->n;
+	if (n == 0)
 		return;
-	}
 	sort_points(pts, n);
 	/* Andrew's monotone chain into the tail of pts (after the n points) */
 	int16_t (*h)[2] = pts + n;
@@ -114,7 +115,7 @@ void mcc_rows_build(const amana_fp_template_t *t, int16_t (*pts)[2],
 			lo = 1.0f;
 			hi = 0.0f;
 		}
-		rows->lo[r] = (int16_t)ceilf(lo);
-		rows->hi[r] = (int16_t)floorf(hi);
+		rows->lo[r] = (float)(int16_t)ceilf(lo);
+		rows->hi[r] = (float)(int16_t)floorf(hi);
 	}
 }

@@ -61,6 +61,27 @@ static int pair_less(const mcc_pair_t *x, const mcc_pair_t *y)
 	return x->b > y->b;
 }
 
+/* Moves h[i] down to its place in the min-heap h[0..n). */
+static void sift_down(mcc_pair_t *h, int n, int i)
+{
+	mcc_pair_t p = h[i];
+	for (;;) {
+		int l = 2 * i + 1, r = l + 1, m = i;
+		const mcc_pair_t *cur = &p;
+		if (l < n && pair_less(&h[l], cur)) {
+			m = l;
+			cur = &h[l];
+		}
+		if (r < n && pair_less(&h[r], cur))
+			m = r;
+		if (m == i)
+			break;
+		h[i] = h[m];
+		i = m;
+	}
+	h[i] = p;
+}
+
 static void heap_push(mcc_pair_t *h, int *n, mcc_pair_t p)
 {
 	int i;
@@ -75,22 +96,21 @@ static void heap_push(mcc_pair_t *h, int *n, mcc_pair_t p)
 	}
 	if (!pair_less(&h[0], &p))
 		return;
-	i = 0; /* replace the root and sift down */
-	for (;;) {
-		int l = 2 * i + 1, r = l + 1, m = i;
-		const mcc_pair_t *cur = &p;
-		if (l < *n && pair_less(&h[l], cur)) {
-			m = l;
-			cur = &h[l];
-		}
-		if (r < *n && pair_less(&h[r], cur))
-			m = r;
-		if (m == i)
-			break;
-		h[i] = h[m];
-		i = m;
+	h[0] = p; /* replace the root and sift down */
+	sift_down(h, *n, 0);
+}
+
+/* Heap sort of the min-heap h[0..n) into best-first order: each step moves
+ * the smallest to the end. pair_less is a total order (pairs are distinct),
+ * so the order is the one any sort gives. */
+static void heap_sort_desc(mcc_pair_t *h, int n)
+{
+	for (int end = n - 1; end > 0; end--) {
+		mcc_pair_t t = h[0];
+		h[0] = h[end];
+		h[end] = t;
+		sift_down(h, end, 0);
 	}
-	h[i] = p;
 }
 
 static float z1(float d)
@@ -134,30 +154,53 @@ static float sigmoid(float v, float mu, float tau)
 	return 1.0f / (1.0f + expf(-tau * (v - mu)));
 }
 
-int amana_fp_compare(const amana_fp_template_t *probe,
-    const amana_fp_template_t *ref, void *work, size_t work_len,
-    float *score)
-{
-	if (probe == NULL || ref == NULL || score == NULL)
-		return AMANA_ERR_ARG;
-	*score = 0.0f;
-	if (work == NULL || work_len < sizeof(mcc_work_t) ||
-	    ((uintptr_t)work & 7u) != 0)
-		return AMANA_ERR_FP_WORK;
-	if (amana_fp_template_check(probe) != AMANA_OK ||
-	    amana_fp_template_check(ref) != AMANA_OK)
-		return AMANA_ERR_FP_TPL_INVALID;
-	mcc_work_t *w = work;
+/* A prepared reference: a copy of the template and its cylinders. */
+#define MCC_PREPARED_MAGIC 0x4d434350u /* "MCCP" */
+typedef struct mcc_prepared {
+	uint32_t magic;
+	int na;
+	uint8_t valid[AMANA_FP_MAX_MINUTIAE];
+	amana_fp_template_t tpl;
+	mcc_cyl_t cyl[AMANA_FP_MAX_MINUTIAE];
+} mcc_prepared_t;
 
-	/* reference cylinders */
+_Static_assert(sizeof(mcc_prepared_t) <= sizeof(amana_fp_prepared_t),
+    "prepared reference exceeds its documented size");
+_Static_assert(_Alignof(mcc_prepared_t) <= _Alignof(amana_fp_prepared_t),
+    "prepared reference alignment");
+
+/* Builds the cylinders of ref into cyl[] and their validity into valid[];
+ * returns the number of valid ones. Uses w->s and w->rows as scratch. */
+static int build_all(const amana_fp_template_t *ref, mcc_work_t *w,
+    mcc_cyl_t *cyl, uint8_t *valid)
+{
 	mcc_rows_build(ref, w->s.pts, &w->rows);
 	memset(w->s.sum, 0, sizeof(w->s.sum));
-	int na = 0, nb = 0, nh = 0;
+	int na = 0;
 	for (unsigned i = 0; i < ref->count; i++) {
-		w->valid[i] = (uint8_t)mcc_cyl_build(ref, i, &w->rows, w->s.sum,
-		    &w->u.cyl[i]);
-		na += w->valid[i];
+		valid[i] = (uint8_t)mcc_cyl_build(ref, i, &w->rows, w->s.sum,
+		    &cyl[i]);
+		na += valid[i];
 	}
+	return na;
+}
+
+static int check_work(const void *work, size_t work_len)
+{
+	return work != NULL && work_len >= sizeof(mcc_work_t) &&
+	    ((uintptr_t)work & 7u) == 0;
+}
+
+/* The comparison proper, the same for both entry points so that their
+ * scores are identical: ref's cylinders cyl[] (valid[], na of them) against
+ * the probe's, built here one at a time. rh (room for the compatibility
+ * matrix) may overlap cyl[]: the cylinders are dead by the time it is
+ * written. */
+static void score_with(const amana_fp_template_t *probe,
+    const amana_fp_template_t *ref, const mcc_cyl_t *cyl,
+    const uint8_t *valid, int na, uint16_t *rh, mcc_work_t *w, float *score)
+{
+	int nb = 0, nh = 0;
 	/* probe cylinders, one at a time, against all of them */
 	mcc_rows_build(probe, w->s.pts, &w->rows);
 	memset(w->s.sum, 0, sizeof(w->s.sum));
@@ -167,12 +210,12 @@ int amana_fp_compare(const amana_fp_template_t *probe,
 		nb++;
 		int pa = probe->minutiae[j].angle;
 		for (unsigned i = 0; i < ref->count; i++) {
-			if (!w->valid[i])
+			if (!valid[i])
 				continue;
 			int d = mcc_angle_diff(ref->minutiae[i].angle, pa);
 			if (d > MCC_DELTA_THETA || d < -MCC_DELTA_THETA)
 				continue;
-			float sim = mcc_cyl_similarity(&w->u.cyl[i], &w->probe);
+			float sim = mcc_cyl_similarity(&cyl[i], &w->probe);
 			if (sim > 0.0f)
 				heap_push(w->heap, &nh, (mcc_pair_t){sim,
 				    (uint8_t)i, (uint8_t)j});
@@ -180,18 +223,10 @@ int amana_fp_compare(const amana_fp_template_t *probe,
 	}
 	int nr = na < nb ? na : nb;
 	if (nr == 0 || nh == 0)
-		return AMANA_OK;
+		return;
 
-	/* best first (insertion sort: nh <= MCC_HEAP), then one-to-one */
-	for (int i = 1; i < nh; i++) {
-		mcc_pair_t v = w->heap[i];
-		int k = i;
-		while (k > 0 && pair_less(&w->heap[k - 1], &v)) {
-			w->heap[k] = w->heap[k - 1];
-			k--;
-		}
-		w->heap[k] = v;
-	}
+	/* best first, then one-to-one */
+	heap_sort_desc(w->heap, nh);
 	memset(w->used_a, 0, sizeof(w->used_a));
 	memset(w->used_b, 0, sizeof(w->used_b));
 	int np = 0;
@@ -203,8 +238,7 @@ int amana_fp_compare(const amana_fp_template_t *probe,
 		w->pairs[np++] = p;
 	}
 
-	/* compatibilities, quantised to 16 bits over the reference cylinders */
-	uint16_t *rh = w->u.rho;
+	/* compatibilities, quantised to 16 bits */
 	for (int t = 0; t < np; t++) {
 		rh[t * np + t] = 0;
 		for (int k = t + 1; k < np; k++) {
@@ -252,5 +286,60 @@ int amana_fp_compare(const amana_fp_template_t *probe,
 		eff[best] = -1.0f;
 	}
 	*score = total / (float)(MCC_MIN_NP > want ? MCC_MIN_NP : want);
+}
+
+int amana_fp_reference_prepare(const amana_fp_template_t *ref, void *work,
+    size_t work_len, amana_fp_prepared_t *out)
+{
+	if (ref == NULL || out == NULL)
+		return AMANA_ERR_ARG;
+	mcc_prepared_t *p = (mcc_prepared_t *)(void *)out;
+	p->magic = 0;
+	if (!check_work(work, work_len))
+		return AMANA_ERR_FP_WORK;
+	if (amana_fp_template_check(ref) != AMANA_OK)
+		return AMANA_ERR_FP_TPL_INVALID;
+	p->tpl = *ref;
+	p->na = build_all(&p->tpl, work, p->cyl, p->valid);
+	p->magic = MCC_PREPARED_MAGIC;
+	return AMANA_OK;
+}
+
+int amana_fp_compare_prepared(const amana_fp_template_t *probe,
+    const amana_fp_prepared_t *ref, void *work, size_t work_len,
+    float *score)
+{
+	if (probe == NULL || ref == NULL || score == NULL)
+		return AMANA_ERR_ARG;
+	*score = 0.0f;
+	if (!check_work(work, work_len))
+		return AMANA_ERR_FP_WORK;
+	const mcc_prepared_t *p = (const mcc_prepared_t *)(const void *)ref;
+	if (p->magic != MCC_PREPARED_MAGIC ||
+	    amana_fp_template_check(&p->tpl) != AMANA_OK ||
+	    amana_fp_template_check(probe) != AMANA_OK)
+		return AMANA_ERR_FP_TPL_INVALID;
+	mcc_work_t *w = work;
+	score_with(probe, &p->tpl, p->cyl, p->valid, p->na, w->u.rho, w, score);
+	return AMANA_OK;
+}
+
+int amana_fp_compare(const amana_fp_template_t *probe,
+    const amana_fp_template_t *ref, void *work, size_t work_len,
+    float *score)
+{
+	if (probe == NULL || ref == NULL || score == NULL)
+		return AMANA_ERR_ARG;
+	*score = 0.0f;
+	if (!check_work(work, work_len))
+		return AMANA_ERR_FP_WORK;
+	if (amana_fp_template_check(probe) != AMANA_OK ||
+	    amana_fp_template_check(ref) != AMANA_OK)
+		return AMANA_ERR_FP_TPL_INVALID;
+	mcc_work_t *w = work;
+	/* the reference's cylinders live in the work area; the compatibility
+	 * matrix later overlays them */
+	int na = build_all(ref, w, w->u.cyl, w->valid);
+	score_with(probe, ref, w->u.cyl, w->valid, na, w->u.rho, w, score);
 	return AMANA_OK;
 }

@@ -121,5 +121,44 @@ int main(void)
 	b.minutiae[0].x = 500; /* outside its image */
 	CHECK_EQ(amana_fp_compare(&a, &b, work, AMANA_FP_COMPARE_WORK_BYTES, &s),
 	    AMANA_ERR_FP_TPL_INVALID);
+
+	/* a prepared reference gives the very same bits as amana_fp_compare,
+	 * for genuine, impostor and empty pairs, in both roles */
+	static amana_fp_prepared_t prep;
+	amana_fp_template_t set[4];
+	set[0] = a;
+	set[1] = r;
+	make(&set[2], 77, 55);
+	memset(&set[3], 0, sizeof(set[3]));
+	set[3].width = set[3].height = 100;
+	for (int i = 0; i < 4; i++) {
+		CHECK_EQ(amana_fp_reference_prepare(&set[i], work,
+		    AMANA_FP_COMPARE_WORK_BYTES, &prep), AMANA_OK);
+		for (int j = 0; j < 4; j++) {
+			float sp = -1.0f, sc = cmp(&set[j], &set[i]);
+			CHECK_EQ(amana_fp_compare_prepared(&set[j], &prep, work,
+			    AMANA_FP_COMPARE_WORK_BYTES, &sp), AMANA_OK);
+			CHECK(memcmp(&sp, &sc, sizeof(float)) == 0);
+		}
+	}
+	/* the prepared copy outlives the template it came from */
+	CHECK_EQ(amana_fp_reference_prepare(&r, work, AMANA_FP_COMPARE_WORK_BYTES,
+	    &prep), AMANA_OK);
+	amana_fp_template_t gone = r;
+	memset(&r, 0, sizeof(r));
+	CHECK_EQ(amana_fp_compare_prepared(&a, &prep, work,
+	    AMANA_FP_COMPARE_WORK_BYTES, &s), AMANA_OK);
+	CHECK(s == cmp(&a, &gone));
+	/* a failed or never prepared reference is refused */
+	CHECK_EQ(amana_fp_reference_prepare(&b, work, AMANA_FP_COMPARE_WORK_BYTES,
+	    &prep), AMANA_ERR_FP_TPL_INVALID);
+	CHECK_EQ(amana_fp_compare_prepared(&a, &prep, work,
+	    AMANA_FP_COMPARE_WORK_BYTES, &s), AMANA_ERR_FP_TPL_INVALID);
+	CHECK(s == 0.0f);
+	memset(&prep, 0, sizeof(prep));
+	CHECK_EQ(amana_fp_compare_prepared(&a, &prep, work,
+	    AMANA_FP_COMPARE_WORK_BYTES, &s), AMANA_ERR_FP_TPL_INVALID);
+	CHECK_EQ(amana_fp_reference_prepare(&a, work + 4,
+	    AMANA_FP_COMPARE_WORK_BYTES, &prep), AMANA_ERR_FP_WORK);
 	return check_done();
 }

@@ -89,6 +89,26 @@ int amana_fp_compare(const amana_fp_template_t *probe,
     const amana_fp_template_t *ref, void *work, size_t work_len,
     float *score);
 
+/* ---- prepared reference (freestanding) ----
+ * For one reference compared with many probes (or the reverse roles of
+ * an identification): the reference's cylinders are built once. A prepared
+ * reference holds a copy of the template, so ref may go away afterwards;
+ * it is plain data (no pointers) and may be copied. work as above (scratch
+ * only). amana_fp_compare_prepared(probe, prepared(ref)) gives exactly the
+ * score of amana_fp_compare(probe, ref), bit for bit; an unprepared or
+ * failed prepared reference is AMANA_ERR_FP_TPL_INVALID. */
+#define AMANA_FP_PREPARED_BYTES 24576
+typedef struct amana_fp_prepared {
+	uint64_t opaque[AMANA_FP_PREPARED_BYTES / 8];
+} amana_fp_prepared_t;
+
+int amana_fp_reference_prepare(const amana_fp_template_t *ref, void *work,
+    size_t work_len, amana_fp_prepared_t *out);
+
+int amana_fp_compare_prepared(const amana_fp_template_t *probe,
+    const amana_fp_prepared_t *ref, void *work, size_t work_len,
+    float *score);
+
 /* ---- ISO/IEC 19794-2:2005 finger minutiae records (host) ---- */
 typedef struct amana_fp_iso_info {
 	uint16_t width, height;  /* as in the record header */
