@@ -14,13 +14,26 @@
 #include "mcc.h"
 #include "mcc_tables.h"
 
-/* SWAR popcount: no libgcc call and no CPU feature needed */
-static int popcount64(uint64_t v)
+/* SWAR popcount: no libgcc call and no CPU feature needed. On a 32-bit
+ * core (the Cortex-M4 token) the two halves are added as nibble counts and
+ * share one multiply. */
+static inline int popcount64(uint64_t v)
 {
+#if UINTPTR_MAX > 0xffffffffu
 	v = v - ((v >> 1) & 0x5555555555555555ull);
 	v = (v & 0x3333333333333333ull) + ((v >> 2) & 0x3333333333333333ull);
 	v = (v + (v >> 4)) & 0x0f0f0f0f0f0f0f0full;
 	return (int)((v * 0x0101010101010101ull) >> 56);
+#else
+	uint32_t a = (uint32_t)v, b = (uint32_t)(v >> 32);
+	a = a - ((a >> 1) & 0x55555555u);
+	b = b - ((b >> 1) & 0x55555555u);
+	a = (a & 0x33333333u) + ((a >> 2) & 0x33333333u);
+	b = (b & 0x33333333u) + ((b >> 2) & 0x33333333u);
+	a += b; /* nibbles <= 8 */
+	a = (a & 0x0f0f0f0fu) + ((a >> 4) & 0x0f0f0f0fu);
+	return (int)((a * 0x01010101u) >> 24);
+#endif
 }
 
 static float gs_at(float t)
