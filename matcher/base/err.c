@@ -162,6 +162,9 @@ static const err_row_t err_rows[] = {
 	{AMANA_ERR_TOKEN_CTAPHID, S, "the token reported a transport error"},
 	{AMANA_ERR_TOKEN_CTAP, C, "the token refused the request"},
 	{AMANA_ERR_TOKEN_FIDO, S, "the FIDO library refused the request"},
+	{AMANA_ERR_PIN_WRONG, C, "wrong PIN"},
+	{AMANA_ERR_PIN_BLOCKED, C, "PIN blocked: the token must be reset"},
+	{AMANA_ERR_PIN_POWER_CYCLE, C, "too many wrong PINs in a row: unplug and replug the token"},
 	/* biometric UV and enrolment on the token, sensor (-650 .. -689) */
 	{AMANA_ERR_UV_BLOCKED, C, "user verification blocked: enter the PIN"},
 	{AMANA_ERR_UV_NO_SAMPLE, C, "no biometric sample was presented"},

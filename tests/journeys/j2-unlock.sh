@@ -31,7 +31,7 @@ step "enrolled face (ORL $FACE_SUBJ/2.pgm, not the enrolment image): vault open"
 party "someone else's finger"
 left=$(uv_left t1)
 sensor t1 finger "$(fimg $OTHER_FINGER 1)" || bad "sensor refused the image"
-refused "finger ${OTHER_FINGER}_1 (never enrolled)" 1 "refused" other \
+refused "finger ${OTHER_FINGER}_1 (never enrolled)" 1 "does not match" other \
 	"$AMANA" vault list "$P/vault" --token "$T1"
 now=$(uv_left t1)
 [ "$now" = $((left - 1)) ] && ok "token's UV retries: $left -> $now" ||
@@ -47,10 +47,10 @@ while [ "$(uv_left t1)" -gt 0 ] && [ $i -le 8 ]; do
 done
 [ "$(uv_left t1)" = 0 ] && ok "UV blocked after 5 failed matches" || bad "UV not blocked"
 sensor t1 finger "$(fimg $FINGER_A 7)"
-refused "now even the enrolled finger ${FINGER_A}_7 (UV blocked on the token)" 1 "refused" blocked \
+refused "now even the enrolled finger ${FINGER_A}_7 (UV blocked on the token)" 1 "blocked: enter the PIN" blocked \
 	"$AMANA" vault list "$P/vault" --token "$T1"
 pins=$(pin_left t1)
-refused "a wrong PIN (1234)" 1 "refused" wrongpin \
+refused "a wrong PIN (1234)" 1 "wrong PIN" wrongpin \
 	"$AMANA" vault list "$P/vault" --token "$T1" --pin-fd 4 4< <(printf '1234\n')
 [ "$(pin_left t1)" = $((pins - 1)) ] && ok "token's PIN retries: $pins -> $(pin_left t1) (locked at 0)" ||
 	bad "PIN retries should drop by one: $pins -> $(pin_left t1)"

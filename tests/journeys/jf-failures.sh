@@ -20,7 +20,7 @@ step "journey 3's response, as a baseline: accepted" baseline "${CHECK[@]}" --re
 party "wrong finger"
 token_start t1 || j_end "the token did not start"
 sensor t1 finger "$(fimg $OTHER_FINGER 3)"
-refused "someone else's finger on the worker's token: the phone cannot answer" 1 "refused" wrongfinger \
+refused "someone else's finger on the worker's token: the phone cannot answer" 1 "does not match" wrongfinger \
 	"$AMANA" present "$C/request.cbor" --vault "$P/vault" --yes -o "$J_STATE/log/never-written" \
 	--token "$(tsock t1)"
 [ ! -e "$J_STATE/log/never-written" ] && ok "no response was written" || bad "a response was written"

@@ -93,8 +93,8 @@ int main(int argc, char **argv)
 		CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 1); /* refused: a check failed */
 	}
 
-	/* a wrong PIN is refused by the token; the vault is not opened */
-	CHECK_EQ(amana_vault_token_open(dir, tok.sock, "1357", &v), AMANA_ERR_DENIED);
+	/* a wrong PIN is refused by the token, named as such; the vault is not opened */
+	CHECK_EQ(amana_vault_token_open(dir, tok.sock, "1357", &v), AMANA_ERR_PIN_WRONG);
 	CHECK(v == NULL);
 	/* the hmac-secret is not the passphrase or the recovery key */
 	CHECK_EQ(amana_vault_open(dir, AMANA_VAULT_TOKEN, rk, 32, &v), AMANA_ERR_VAULT_SECRET);

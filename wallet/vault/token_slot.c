@@ -31,11 +31,18 @@ static int map_fido(int rc)
 		return AMANA_OK;
 	case FIDO_ERR_NO_CREDENTIALS:
 		return AMANA_ERR_VAULT_TOKEN;
-	case FIDO_ERR_PIN_INVALID:
-	case FIDO_ERR_PIN_BLOCKED:
-	case FIDO_ERR_PIN_AUTH_BLOCKED:
-	case FIDO_ERR_UV_BLOCKED:
+	/* The worker must learn what to do next: try again, use the PIN,
+	 * replug the token, or go to the NGO for a reset. */
 	case FIDO_ERR_UV_INVALID:
+		return AMANA_ERR_NO_MATCH;
+	case FIDO_ERR_UV_BLOCKED:
+		return AMANA_ERR_UV_BLOCKED;
+	case FIDO_ERR_PIN_INVALID:
+		return AMANA_ERR_PIN_WRONG;
+	case FIDO_ERR_PIN_BLOCKED:
+		return AMANA_ERR_PIN_BLOCKED;
+	case FIDO_ERR_PIN_AUTH_BLOCKED:
+		return AMANA_ERR_PIN_POWER_CYCLE;
 	case FIDO_ERR_OPERATION_DENIED:
 	case FIDO_ERR_PIN_REQUIRED:
 	case FIDO_ERR_UNSUPPORTED_OPTION:

@@ -176,6 +176,9 @@ typedef enum amana_err {
 	AMANA_ERR_TOKEN_CTAPHID = -602,  /* the token answered a CTAPHID error */
 	AMANA_ERR_TOKEN_CTAP = -603,     /* the token refused the CTAP command */
 	AMANA_ERR_TOKEN_FIDO = -604,     /* libfido2 refused the request */
+	AMANA_ERR_PIN_WRONG = -605,      /* wrong PIN (one retry used) */
+	AMANA_ERR_PIN_BLOCKED = -606,    /* PIN retries exhausted: reset needed */
+	AMANA_ERR_PIN_POWER_CYCLE = -607, /* 3 wrong PINs in a row: replug */
 	/* biometric UV and enrolment on the token, sensor (-650 .. -689) */
 	AMANA_ERR_UV_BLOCKED = -650,      /* UV blocked until the PIN is entered */
 	AMANA_ERR_UV_NO_SAMPLE = -651,    /* no sensor sample is waiting */
