@@ -74,6 +74,7 @@ has "fail  digests"
 ok "$VERIFY" request --doctype $ID --all -o "$T/req2.cbor"
 rc_is 1 "${CHECK[@]}" "$T/resp.cbor" --request "$T/req2.cbor"
 has "fail  device_sig"
+has "claimed, NOT verified"
 # the verifier's clock: a trust list past its expiry, a credential past its own
 rc_is 1 "${CHECK[@]}" "$T/resp.cbor" --now 2040-01-01
 has "trust list expired"

@@ -109,8 +109,11 @@ static void print_text(const amana_verify_result_t *res)
 				printf(" %s #%llu", doc->status_uri, (unsigned long long)doc->status_idx);
 			printf("\n");
 		}
+		/* An officer reads down to the values: a rejected response's
+		 * values must not look like verified facts. */
 		if (doc->nelements > 0)
-			printf("  disclosed:\n");
+			printf(res->accepted ? "  disclosed:\n" :
+			    "  claimed, NOT verified (the response was rejected):\n");
 		for (size_t e = 0; e < doc->nelements; e++)
 			printf("    %s = %s\n", doc->elements[e].id, doc->elements[e].value);
 	}
