@@ -51,9 +51,10 @@ typedef struct mcc_rows {
 	float lo[MCC_HULL_ROWS], hi[MCC_HULL_ROWS];
 } mcc_rows_t;
 
-/* Builds the hull rows of t; pts is scratch for 2 * count + 2 points. */
+/* Builds the hull rows of t; pts is scratch for 2 * count + 2 points, edge
+ * for count + 1 edges. */
 void mcc_rows_build(const amana_fp_template_t *t, int16_t (*pts)[2],
-    mcc_rows_t *rows);
+    float (*edge)[3], mcc_rows_t *rows);
 
 /* Builds the cylinder of minutia idx of t into out; sum is zeroed scratch
  * of MCC_ND * MCC_CELLS floats and is zero again on return. Returns 1 if

@@ -36,6 +36,20 @@ static inline int popcount64(uint64_t v)
 #endif
 }
 
+/* (int)ceilf(v) and (int)floorf(v) for |v| < 2^31 without a libm call
+ * (newlib's are software on the M4); cell offsets here are below 100. */
+static inline int ceil_int(float v)
+{
+	int i = (int)v;
+	return (float)i < v ? i + 1 : i;
+}
+
+static inline int floor_int(float v)
+{
+	int i = (int)v;
+	return (float)i > v ? i - 1 : i;
+}
+
 static float gs_at(float t)
 {
 	float a = fabsf(t) * (float)MCC_GS_STEPS;
@@ -93,11 +107,11 @@ int mcc_cyl_build(const amana_fp_template_t *t, unsigned idx,
 		 * result) are those of a walk over the whole row */
 		unsigned inr = (unsigned)(mcc_inr[(j * MCC_NS) >> 6] >>
 		    ((j * MCC_NS) & 63)) & 0xffffu;
-		uint64_t row = 0;
+		unsigned row = 0; /* 32-bit shifts: cheap on the M4 */
 		for (int i = 0; inr >> i != 0; i++, x += ux, y += uy)
 			if ((inr >> i & 1u) && valid_at(rows, x, y))
-				row |= (uint64_t)1 << i;
-		out->mask[(j * MCC_NS) >> 6] |= row << ((j * MCC_NS) & 63);
+				row |= 1u << i;
+		out->mask[(j * MCC_NS) >> 6] |= (uint64_t)row << ((j * MCC_NS) & 63);
 		nvalid += popcount64(row);
 	}
 	if ((float)nvalid < MCC_MIN_VC * (float)MCC_INR_CELLS)
@@ -116,8 +130,8 @@ int mcc_cyl_build(const amana_fp_template_t *t, unsigned idx,
 		neigh++;
 		float u = dx * c + dy * s, v = -dx * s + dy * c;
 		float cu = u / MCC_DS + half, cv = v / MCC_DS + half;
-		int a0 = (int)ceilf(cu - reach), a1 = (int)floorf(cu + reach);
-		int b0 = (int)ceilf(cv - reach), b1 = (int)floorf(cv + reach);
+		int a0 = ceil_int(cu - reach), a1 = floor_int(cu + reach);
+		int b0 = ceil_int(cv - reach), b1 = floor_int(cv + reach);
 		a0 = a0 < 0 ? 0 : a0;
 		b0 = b0 < 0 ? 0 : b0;
 		a1 = a1 >= MCC_NS ? MCC_NS - 1 : a1;
@@ -146,13 +160,17 @@ int mcc_cyl_build(const amana_fp_template_t *t, unsigned idx,
 			uint64_t *bits = out->bits[d];
 			for (int j = b0; j <= b1; j++) {
 				float w = gd * gy[j];
+				unsigned rm = 0; /* this row's new bits */
 				for (int i = a0; i <= a1; i++) {
 					int cell = j * MCC_NS + i;
 					float acc = plane[cell] + w * gx[i];
 					plane[cell] = acc;
 					if (acc >= MCC_MU_PSI)
-						bits[cell >> 6] |= (uint64_t)1 << (cell & 63);
+						rm |= 1u << i;
 				}
+				/* a row of NS = 16 cells lies in one word */
+				bits[(j * MCC_NS) >> 6] |= (uint64_t)rm <<
+				    ((j * MCC_NS) & 63);
 			}
 		}
 	}
@@ -164,6 +182,7 @@ int mcc_cyl_build(const amana_fp_template_t *t, unsigned idx,
 }
 
 _Static_assert(MCC_ND == 6, "popcount6 adds six direction planes");
+_Static_assert(64 % MCC_NS == 0 && MCC_NS <= 32, "a cylinder row is one 32-bit run of one word");
 
 /* Total of the set bits of six words: two carry-save adders give the ones,
  * twos and fours of the per-bit sums, so three popcounts instead of six. */

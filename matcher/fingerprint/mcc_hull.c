@@ -35,7 +35,7 @@ static void sort_points(int16_t (*p)[2], int n)
 }
 
 void mcc_rows_build(const amana_fp_template_t *t, int16_t (*pts)[2],
-    mcc_rows_t *rows)
+    float (*edge)[3], mcc_rows_t *rows)
 {
 	int n = t->count;
 	float ymin = 0.0f, ymax = 0.0f;
@@ -79,6 +79,22 @@ void mcc_rows_build(const amana_fp_template_t *t, int16_t (*pts)[2],
 		k++;
 	}
 	int edges = k - 1; /* the last point repeats the first */
+	/* per edge: outward unit normal (nx, ny) and c0 such that a point at
+	 * height y is inside when nx * x <= c0 - ny * y (n.(p - a) <= OMEGA);
+	 * the same float operations as per row, done once */
+	int ne = 0;
+	for (int e = 0; edges >= 3 && e < edges; e++) {
+		float ax = h[e][0], ay = h[e][1];
+		float dx = (float)h[e + 1][0] - ax, dy = (float)h[e + 1][1] - ay;
+		float len = sqrtf(dx * dx + dy * dy);
+		if (len == 0.0f)
+			continue;
+		float nx = dy / len, ny = -dx / len;
+		edge[ne][0] = nx;
+		edge[ne][1] = ny;
+		edge[ne][2] = MCC_OMEGA + nx * ax + ny * ay;
+		ne++;
+	}
 	for (int r = 0; r < rows->n; r++) {
 		float y = rows->y0 + ((float)r + 0.5f) * rows->step;
 		float lo = -1e9f, hi = 1e9f;
@@ -91,15 +107,9 @@ void mcc_rows_build(const amana_fp_template_t *t, int16_t (*pts)[2],
 				hi = fmaxf(hi, (float)pts[i][0] + MCC_OMEGA);
 			}
 		}
-		for (int e = 0; edges >= 3 && e < edges; e++) {
-			float ax = h[e][0], ay = h[e][1];
-			float dx = (float)h[e + 1][0] - ax, dy = (float)h[e + 1][1] - ay;
-			float len = sqrtf(dx * dx + dy * dy);
-			if (len == 0.0f)
-				continue;
-			/* outward normal; inside when n.(p - a) <= OMEGA */
-			float nx = dy / len, ny = -dx / len;
-			float cc = MCC_OMEGA + nx * ax + ny * ay - ny * y;
+		for (int e = 0; e < ne; e++) {
+			float nx = edge[e][0], ny = edge[e][1];
+			float cc = edge[e][2] - ny * y;
 			if (fabsf(nx) < 1e-6f) {
 				if (cc < 0.0f)
 					hi = -1e9f;

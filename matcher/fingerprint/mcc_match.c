@@ -31,7 +31,10 @@ typedef struct mcc_work {
 	} u;
 	union {
 		float sum[MCC_ND * MCC_CELLS];
-		int16_t pts[2 * AMANA_FP_MAX_MINUTIAE + 2][2];
+		struct {
+			int16_t pts[2 * AMANA_FP_MAX_MINUTIAE + 2][2];
+			float edge[AMANA_FP_MAX_MINUTIAE + 1][3];
+		} hull;
 		struct {
 			float lam0[AMANA_FP_MAX_MINUTIAE];
 			float lam[AMANA_FP_MAX_MINUTIAE];
@@ -174,7 +177,7 @@ _Static_assert(_Alignof(mcc_prepared_t) <= _Alignof(amana_fp_prepared_t),
 static int build_all(const amana_fp_template_t *ref, mcc_work_t *w,
     mcc_cyl_t *cyl, uint8_t *valid)
 {
-	mcc_rows_build(ref, w->s.pts, &w->rows);
+	mcc_rows_build(ref, w->s.hull.pts, w->s.hull.edge, &w->rows);
 	memset(w->s.sum, 0, sizeof(w->s.sum));
 	int na = 0;
 	for (unsigned i = 0; i < ref->count; i++) {
@@ -202,7 +205,8 @@ static void score_with(const amana_fp_template_t *probe,
 {
 	int nb = 0, nh = 0;
 	/* probe cylinders, one at a time, against all of them */
-	mcc_rows_build(probe, w->s.pts, &w->rows);
+	mcc_rows_build(probe, w->s.hull.pts, w->s.hull.edge,
+	    &w->rows);
 	memset(w->s.sum, 0, sizeof(w->s.sum));
 	for (unsigned j = 0; j < probe->count; j++) {
 		if (!mcc_cyl_build(probe, j, &w->rows, w->s.sum, &w->probe))
