@@ -289,6 +289,37 @@ static void test_root_window(void)
 	free(ds);
 }
 
+/* The authority's root key signing a credential itself, its own root
+ * certificate in x5chain: the chain "verifies" (a trusted certificate
+ * alone), but a document signer is an end entity, never a CA. */
+static void test_root_as_signer(void)
+{
+	amana_cose_key_t key;
+	int64_t nb, na;
+	CHECK_EQ(amana_trust_check_cert(fx.trust, fx.ds_cert, fx.ds_cert_len, FX_NOW, &key,
+	    &nb, &na, NULL, 0), AMANA_OK);
+	CHECK_EQ(amana_trust_check_cert(fx.trust, fx.root_cert, fx.root_cert_len, FX_NOW,
+	    &key, &nb, &na, NULL, 0), AMANA_ERR_VERIFY_UNTRUSTED);
+	fixture_t f2 = fx;
+	memcpy(f2.ds_sk, fx.root_sk, sizeof(f2.ds_sk));
+	f2.ds_cert = fx.root_cert;
+	f2.ds_cert_len = fx.root_cert_len;
+	amana_request_t *req = NULL;
+	uint8_t *resp = NULL;
+	size_t n;
+	CHECK_EQ(fx_response(&f2, 4, &req, &resp, &n), AMANA_OK);
+	amana_verifier_t *v = NULL;
+	CHECK_EQ(amana_verifier_new(&v), AMANA_OK);
+	amana_verifier_set_trust(v, fx.trust);
+	amana_verifier_set_time(v, FX_NOW);
+	CHECK_EQ(amana_verifier_check(v, req, resp, n, &res), AMANA_ERR_VERIFY_UNTRUSTED);
+	CHECK_EQ(res.docs[0].checks[AMANA_CHECK_TRUST].state, AMANA_CHECK_FAIL);
+	amana_verifier_free(&v);
+	amana_request_free(&req);
+	free(resp);
+	sodium_memzero(f2.ds_sk, sizeof(f2.ds_sk));
+}
+
 static void test_trust_list(void)
 {
 	uint8_t tsk[64], tpk[32], *list = NULL;
@@ -408,6 +439,7 @@ int main(void)
 	test_present_verify();
 	test_trust_list();
 	test_root_window();
+	test_root_as_signer();
 	fx_free(&fx);
 	return check_done();
 }

@@ -127,6 +127,12 @@ int amana_trust_check_cert(const amana_trust_t *t, const uint8_t *der,
 	X509 *x = parse_der(der, len);
 	if (x == NULL)
 		return AMANA_ERR_X509;
+	/* A signer is an end entity. A CA here would be a root (or another
+	 * CA) signing documents itself; a trusted root even "verifies" alone. */
+	if (X509_check_ca(x) != 0) {
+		X509_free(x);
+		return AMANA_ERR_VERIFY_UNTRUSTED;
+	}
 	int r = AMANA_ERR_NOMEM;
 	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
 	if (ctx != NULL && X509_STORE_CTX_init(ctx, t->store, x, NULL) == 1) {
