@@ -86,6 +86,25 @@ static inline int valid_at(const mcc_rows_t *rows, float x, float y)
 	return x >= rows->lo[r] && x <= rows->hi[r];
 }
 
+/* 1 when every in-R cell centre of a cylinder at (cx, cy) passes valid_at
+ * whatever the rotation: those centres lie within R of (cx, cy) (the float
+ * walk errs by far less than the pixel of margin), fr is monotonic in y, and
+ * every row band the disk's box meets holds its x extent. The per-cell test
+ * would then set exactly the in-R cells, so the result is the same. */
+static int disk_inside(const mcc_rows_t *rows, float cx, float cy)
+{
+	const float e = MCC_R + 1.0f;
+	float f0 = (cy - e - rows->y0) * rows->inv_step;
+	float f1 = (cy + e - rows->y0) * rows->inv_step;
+	if (!(f0 >= 0.0f && f1 < rows->fn))
+		return 0;
+	float x0 = cx - e, x1 = cx + e;
+	for (int r = (int)f0; r <= (int)f1; r++)
+		if (!(rows->lo[r] <= x0 && rows->hi[r] >= x1))
+			return 0;
+	return 1;
+}
+
 int mcc_cyl_build(const amana_fp_template_t *t, unsigned idx,
     const mcc_rows_t *rows, float *sum, mcc_cyl_t *out)
 {
@@ -99,7 +118,13 @@ int mcc_cyl_build(const amana_fp_template_t *t, unsigned idx,
 	 * down the cylinder, in image coordinates */
 	int nvalid = 0;
 	const float ux = c * MCC_DS, uy = -s * MCC_DS, vx = -s * MCC_DS, vy = -c * MCC_DS;
-	for (int j = 0; j < MCC_NS; j++) {
+	const int all = disk_inside(rows, (float)m->x, (float)m->y);
+	if (all) {
+		for (int w = 0; w < MCC_WORDS; w++)
+			out->mask[w] = mcc_inr[w];
+		nvalid = MCC_INR_CELLS;
+	}
+	for (int j = 0; j < MCC_NS && !all; j++) {
 		float x = (float)m->x - half * ux + ((float)j - half) * vx;
 		float y = (float)m->y - half * uy + ((float)j - half) * vy;
 		/* the in-R cells of a row are one run; x and y still step
