@@ -42,6 +42,12 @@ typedef struct mcc_cyl {
 	uint64_t mask[MCC_WORDS];
 } mcc_cyl_t;
 
+/* Beside each cylinder (kept apart so the work area still fits): its set
+ * bits over all planes, plus MCC_FULL when every in-R cell is valid. Against
+ * a full cylinder the common cells are this one's own, so its count needs no
+ * recount. */
+#define MCC_FULL 0x8000u
+
 /* The enlarged convex hull of a template as an x interval per row band. */
 typedef struct mcc_rows {
 	float y0, step, inv_step, fn; /* fn = (float)n */
@@ -57,13 +63,16 @@ void mcc_rows_build(const amana_fp_template_t *t, int16_t (*pts)[2],
     float (*edge)[3], mcc_rows_t *rows);
 
 /* Builds the cylinder of minutia idx of t into out; sum is zeroed scratch
- * of MCC_ND * MCC_CELLS floats and is zero again on return. Returns 1 if
- * the cylinder is valid (enough valid cells and neighbours), else 0. */
+ * of MCC_ND * MCC_CELLS floats and is zero again on return; *info gets the
+ * info word (see MCC_FULL). Returns 1 if the cylinder is valid (enough
+ * valid cells and neighbours), else 0. */
 int mcc_cyl_build(const amana_fp_template_t *t, unsigned idx,
-    const mcc_rows_t *rows, float *sum, mcc_cyl_t *out);
+    const mcc_rows_t *rows, float *sum, mcc_cyl_t *out, uint16_t *info);
 
-/* Similarity of two valid cylinders in [0, 1]; 0 when not matchable. */
-float mcc_cyl_similarity(const mcc_cyl_t *a, const mcc_cyl_t *b);
+/* Similarity of two valid cylinders in [0, 1]; 0 when not matchable.
+ * ia, ib: their info words from mcc_cyl_build. */
+float mcc_cyl_similarity(const mcc_cyl_t *a, unsigned ia, const mcc_cyl_t *b,
+    unsigned ib);
 
 /* Angle helpers in units of 2 pi / 256. */
 static inline int mcc_angle_diff(int a, int b)

@@ -50,6 +50,21 @@ static inline int floor_int(float v)
 	return (float)i > v ? i - 1 : i;
 }
 
+_Static_assert(MCC_ND == 6, "popcount6 adds six direction planes");
+_Static_assert(64 % MCC_NS == 0 && MCC_NS <= 32, "a cylinder row is one 32-bit run of one word");
+
+/* Total of the set bits of six words: two carry-save adders give the ones,
+ * twos and fours of the per-bit sums, so three popcounts instead of six. */
+static inline int popcount6(uint64_t x0, uint64_t x1, uint64_t x2,
+    uint64_t x3, uint64_t x4, uint64_t x5)
+{
+	uint64_t s1 = x0 ^ x1 ^ x2, c1 = (x0 & x1) | (x2 & (x0 ^ x1));
+	uint64_t s2 = x3 ^ x4 ^ x5, c2 = (x3 & x4) | (x5 & (x3 ^ x4));
+	uint64_t ones = s1 ^ s2, c3 = s1 & s2;
+	uint64_t twos = c1 ^ c2 ^ c3, fours = (c1 & c2) | (c3 & (c1 ^ c2));
+	return popcount64(ones) + 2 * popcount64(twos) + 4 * popcount64(fours);
+}
+
 static float gs_at(float t)
 {
 	float a = fabsf(t) * (float)MCC_GS_STEPS;
@@ -106,12 +121,13 @@ static int disk_inside(const mcc_rows_t *rows, float cx, float cy)
 }
 
 int mcc_cyl_build(const amana_fp_template_t *t, unsigned idx,
-    const mcc_rows_t *rows, float *sum, mcc_cyl_t *out)
+    const mcc_rows_t *rows, float *sum, mcc_cyl_t *out, uint16_t *info)
 {
 	const amana_fp_minutia_t *m = &t->minutiae[idx];
 	const float c = mcc_cos[m->angle], s = mcc_sin[m->angle];
 	const float half = (float)(MCC_NS - 1) * 0.5f;
 	memset(out, 0, sizeof(*out));
+	*info = 0;
 
 	/* validity mask: in-R cells whose centre lies in the enlarged hull;
 	 * cell centres step by (c, -s) * DS along a row and (-s, -c) * DS
@@ -203,26 +219,20 @@ int mcc_cyl_build(const amana_fp_template_t *t, unsigned idx,
 	for (int d = 0; d < MCC_ND; d++)
 		for (int w = 0; w < MCC_WORDS; w++)
 			out->bits[d][w] &= out->mask[w];
+	int ones = 0;
+	for (int w = 0; w < MCC_WORDS; w++)
+		ones += popcount6(out->bits[0][w], out->bits[1][w],
+		    out->bits[2][w], out->bits[3][w], out->bits[4][w],
+		    out->bits[5][w]);
+	*info = (uint16_t)((unsigned)ones |
+	    (nvalid == MCC_INR_CELLS ? MCC_FULL : 0u));
 	return neigh >= MCC_MIN_M;
 }
 
-_Static_assert(MCC_ND == 6, "popcount6 adds six direction planes");
-_Static_assert(64 % MCC_NS == 0 && MCC_NS <= 32, "a cylinder row is one 32-bit run of one word");
-
-/* Total of the set bits of six words: two carry-save adders give the ones,
- * twos and fours of the per-bit sums, so three popcounts instead of six. */
-static inline int popcount6(uint64_t x0, uint64_t x1, uint64_t x2,
-    uint64_t x3, uint64_t x4, uint64_t x5)
+float mcc_cyl_similarity(const mcc_cyl_t *a, unsigned ia, const mcc_cyl_t *b,
+    unsigned ib)
 {
-	uint64_t s1 = x0 ^ x1 ^ x2, c1 = (x0 & x1) | (x2 & (x0 ^ x1));
-	uint64_t s2 = x3 ^ x4 ^ x5, c2 = (x3 & x4) | (x5 & (x3 ^ x4));
-	uint64_t ones = s1 ^ s2, c3 = s1 & s2;
-	uint64_t twos = c1 ^ c2 ^ c3, fours = (c1 & c2) | (c3 & (c1 ^ c2));
-	return popcount64(ones) + 2 * popcount64(twos) + 4 * popcount64(fours);
-}
-
-float mcc_cyl_similarity(const mcc_cyl_t *a, const mcc_cyl_t *b)
-{
+	const int afull = (ia & MCC_FULL) != 0, bfull = (ib & MCC_FULL) != 0;
 	uint64_t common[MCC_WORDS];
 	int nc = 0;
 	for (int w = 0; w < MCC_WORDS; w++) {
@@ -231,15 +241,20 @@ float mcc_cyl_similarity(const mcc_cyl_t *a, const mcc_cyl_t *b)
 	}
 	if ((float)nc < MCC_MIN_ME * (float)MCC_INR_CELLS)
 		return 0.0f;
-	int na = 0, nb = 0, nx = 0;
+	/* a's bits lie in a's mask: if b is full, a & common = a (and the
+	 * other way round), so the stored count is the count */
+	int na = bfull ? (int)(ia & ~MCC_FULL) : 0;
+	int nb = afull ? (int)(ib & ~MCC_FULL) : 0, nx = 0;
 	for (int w = 0; w < MCC_WORDS; w++) {
 		const uint64_t c = common[w];
-		na += popcount6(a->bits[0][w] & c, a->bits[1][w] & c,
-		    a->bits[2][w] & c, a->bits[3][w] & c, a->bits[4][w] & c,
-		    a->bits[5][w] & c);
-		nb += popcount6(b->bits[0][w] & c, b->bits[1][w] & c,
-		    b->bits[2][w] & c, b->bits[3][w] & c, b->bits[4][w] & c,
-		    b->bits[5][w] & c);
+		if (!bfull)
+			na += popcount6(a->bits[0][w] & c, a->bits[1][w] & c,
+			    a->bits[2][w] & c, a->bits[3][w] & c,
+			    a->bits[4][w] & c, a->bits[5][w] & c);
+		if (!afull)
+			nb += popcount6(b->bits[0][w] & c, b->bits[1][w] & c,
+			    b->bits[2][w] & c, b->bits[3][w] & c,
+			    b->bits[4][w] & c, b->bits[5][w] & c);
 		nx += popcount6((a->bits[0][w] ^ b->bits[0][w]) & c,
 		    (a->bits[1][w] ^ b->bits[1][w]) & c,
 		    (a->bits[2][w] ^ b->bits[2][w]) & c,

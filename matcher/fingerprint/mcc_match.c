@@ -43,6 +43,8 @@ typedef struct mcc_work {
 		} r;
 	} s;
 	mcc_cyl_t probe;
+	uint16_t probe_info;
+	uint16_t info[AMANA_FP_MAX_MINUTIAE];
 	mcc_rows_t rows;
 	mcc_pair_t heap[MCC_HEAP];
 	mcc_pair_t pairs[AMANA_FP_MAX_MINUTIAE];
@@ -163,6 +165,7 @@ typedef struct mcc_prepared {
 	uint32_t magic;
 	int na;
 	uint8_t valid[AMANA_FP_MAX_MINUTIAE];
+	uint16_t info[AMANA_FP_MAX_MINUTIAE];
 	amana_fp_template_t tpl;
 	mcc_cyl_t cyl[AMANA_FP_MAX_MINUTIAE];
 } mcc_prepared_t;
@@ -175,14 +178,14 @@ _Static_assert(_Alignof(mcc_prepared_t) <= _Alignof(amana_fp_prepared_t),
 /* Builds the cylinders of ref into cyl[] and their validity into valid[];
  * returns the number of valid ones. Uses w->s and w->rows as scratch. */
 static int build_all(const amana_fp_template_t *ref, mcc_work_t *w,
-    mcc_cyl_t *cyl, uint8_t *valid)
+    mcc_cyl_t *cyl, uint8_t *valid, uint16_t *info)
 {
 	mcc_rows_build(ref, w->s.hull.pts, w->s.hull.edge, &w->rows);
 	memset(w->s.sum, 0, sizeof(w->s.sum));
 	int na = 0;
 	for (unsigned i = 0; i < ref->count; i++) {
 		valid[i] = (uint8_t)mcc_cyl_build(ref, i, &w->rows, w->s.sum,
-		    &cyl[i]);
+		    &cyl[i], &info[i]);
 		na += valid[i];
 	}
 	return na;
@@ -201,7 +204,8 @@ static int check_work(const void *work, size_t work_len)
  * written. */
 static void score_with(const amana_fp_template_t *probe,
     const amana_fp_template_t *ref, const mcc_cyl_t *cyl,
-    const uint8_t *valid, int na, uint16_t *rh, mcc_work_t *w, float *score)
+    const uint8_t *valid, const uint16_t *info, int na, uint16_t *rh,
+    mcc_work_t *w, float *score)
 {
 	int nb = 0, nh = 0;
 	/* probe cylinders, one at a time, against all of them */
@@ -209,7 +213,8 @@ static void score_with(const amana_fp_template_t *probe,
 	    &w->rows);
 	memset(w->s.sum, 0, sizeof(w->s.sum));
 	for (unsigned j = 0; j < probe->count; j++) {
-		if (!mcc_cyl_build(probe, j, &w->rows, w->s.sum, &w->probe))
+		if (!mcc_cyl_build(probe, j, &w->rows, w->s.sum, &w->probe,
+		    &w->probe_info))
 			continue;
 		nb++;
 		int pa = probe->minutiae[j].angle;
@@ -219,7 +224,8 @@ static void score_with(const amana_fp_template_t *probe,
 			int d = mcc_angle_diff(ref->minutiae[i].angle, pa);
 			if (d > MCC_DELTA_THETA || d < -MCC_DELTA_THETA)
 				continue;
-			float sim = mcc_cyl_similarity(&cyl[i], &w->probe);
+			float sim = mcc_cyl_similarity(&cyl[i], info[i],
+			    &w->probe, w->probe_info);
 			if (sim > 0.0f)
 				heap_push(w->heap, &nh, (mcc_pair_t){sim,
 				    (uint8_t)i, (uint8_t)j});
@@ -304,7 +310,7 @@ int amana_fp_reference_prepare(const amana_fp_template_t *ref, void *work,
 	if (amana_fp_template_check(ref) != AMANA_OK)
 		return AMANA_ERR_FP_TPL_INVALID;
 	p->tpl = *ref;
-	p->na = build_all(&p->tpl, work, p->cyl, p->valid);
+	p->na = build_all(&p->tpl, work, p->cyl, p->valid, p->info);
 	p->magic = MCC_PREPARED_MAGIC;
 	return AMANA_OK;
 }
@@ -324,7 +330,8 @@ int amana_fp_compare_prepared(const amana_fp_template_t *probe,
 	    amana_fp_template_check(probe) != AMANA_OK)
 		return AMANA_ERR_FP_TPL_INVALID;
 	mcc_work_t *w = work;
-	score_with(probe, &p->tpl, p->cyl, p->valid, p->na, w->u.rho, w, score);
+	score_with(probe, &p->tpl, p->cyl, p->valid, p->info, p->na, w->u.rho, w,
+	    score);
 	return AMANA_OK;
 }
 
@@ -343,7 +350,8 @@ int amana_fp_compare(const amana_fp_template_t *probe,
 	mcc_work_t *w = work;
 	/* the reference's cylinders live in the work area; the compatibility
 	 * matrix later overlays them */
-	int na = build_all(ref, w, w->u.cyl, w->valid);
-	score_with(probe, ref, w->u.cyl, w->valid, na, w->u.rho, w, score);
+	int na = build_all(ref, w, w->u.cyl, w->valid, w->info);
+	score_with(probe, ref, w->u.cyl, w->valid, w->info, na, w->u.rho, w,
+	    score);
 	return AMANA_OK;
 }
