@@ -28,7 +28,9 @@ typedef struct ga_req {
 static int parse_ext(tcbor_r_t *r, ga_req_t *q)
 {
 	size_t pairs;
-	int rc = tcbor_get_map(r, &pairs);
+	int rc = tcbor_map_keys_unique(*r);
+	if (rc == CTAP2_OK)
+		rc = tcbor_get_map(r, &pairs);
 	for (size_t i = 0; rc == CTAP2_OK && i < pairs; i++) {
 		const uint8_t *k;
 		size_t kn;
@@ -41,7 +43,8 @@ static int parse_ext(tcbor_r_t *r, ga_req_t *q)
 		size_t hp;
 		q->hs = true;
 		q->hs_proto = 1; /* the default when the platform says nothing */
-		if ((rc = tcbor_get_map(r, &hp)) != CTAP2_OK)
+		if ((rc = tcbor_map_keys_unique(*r)) != CTAP2_OK ||
+		    (rc = tcbor_get_map(r, &hp)) != CTAP2_OK)
 			break;
 		for (size_t j = 0; rc == CTAP2_OK && j < hp; j++) {
 			uint64_t hk;

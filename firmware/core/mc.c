@@ -26,7 +26,9 @@ typedef struct mc_req {
 static int parse_rp(tcbor_r_t *r, mc_req_t *q)
 {
 	size_t pairs;
-	int rc = tcbor_get_map(r, &pairs);
+	int rc = tcbor_map_keys_unique(*r);
+	if (rc == CTAP2_OK)
+		rc = tcbor_get_map(r, &pairs);
 	for (size_t i = 0; rc == CTAP2_OK && i < pairs; i++) {
 		const uint8_t *k;
 		size_t kn;
@@ -45,7 +47,9 @@ static int parse_rp(tcbor_r_t *r, mc_req_t *q)
 static int parse_user(tcbor_r_t *r, mc_req_t *q)
 {
 	size_t pairs;
-	int rc = tcbor_get_map(r, &pairs);
+	int rc = tcbor_map_keys_unique(*r);
+	if (rc == CTAP2_OK)
+		rc = tcbor_get_map(r, &pairs);
 	for (size_t i = 0; rc == CTAP2_OK && i < pairs; i++) {
 		const uint8_t *k;
 		size_t kn;
@@ -75,7 +79,8 @@ static int parse_params(tcbor_r_t *r, mc_req_t *q)
 		size_t pairs;
 		int64_t alg = 0;
 		bool pk = false, has_alg = false;
-		if ((rc = tcbor_get_map(r, &pairs)) != CTAP2_OK)
+		if ((rc = tcbor_map_keys_unique(*r)) != CTAP2_OK ||
+		    (rc = tcbor_get_map(r, &pairs)) != CTAP2_OK)
 			break;
 		for (size_t j = 0; rc == CTAP2_OK && j < pairs; j++) {
 			const uint8_t *k, *v;
@@ -102,7 +107,9 @@ static int parse_params(tcbor_r_t *r, mc_req_t *q)
 static int parse_ext(tcbor_r_t *r, mc_req_t *q)
 {
 	size_t pairs;
-	int rc = tcbor_get_map(r, &pairs);
+	int rc = tcbor_map_keys_unique(*r);
+	if (rc == CTAP2_OK)
+		rc = tcbor_get_map(r, &pairs);
 	for (size_t i = 0; rc == CTAP2_OK && i < pairs; i++) {
 		const uint8_t *k;
 		size_t kn;

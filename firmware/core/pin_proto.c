@@ -19,6 +19,10 @@ int pin_shared_secret(token_t *t, const uint8_t *cose, size_t n, uint8_t shared[
 	size_t xl = 0, yl = 0;
 	if (tcbor_get_map(&r, &pairs) != CTAP2_OK)
 		return CTAP2_ERR_CBOR_UNEXPECTED_TYPE;
+	tcbor_r_t whole = {cose, n};
+	int urc = tcbor_map_keys_unique(whole);
+	if (urc != CTAP2_OK)
+		return urc;
 	for (size_t i = 0; i < pairs; i++) {
 		int64_t k;
 		int rc = tcbor_get_int(&r, &k);

@@ -11,7 +11,9 @@
 int req_options(tcbor_r_t *r, req_common_t *q)
 {
 	size_t pairs;
-	int rc = tcbor_get_map(r, &pairs);
+	int rc = tcbor_map_keys_unique(*r);
+	if (rc == CTAP2_OK)
+		rc = tcbor_get_map(r, &pairs);
 	if (rc != CTAP2_OK)
 		return rc;
 	for (size_t i = 0; i < pairs; i++) {
@@ -95,7 +97,8 @@ int req_cred_list(tcbor_r_t list, bool (*fn)(void *arg, const uint8_t *id,
 		const uint8_t *id = NULL;
 		size_t idn = 0;
 		bool pk = false;
-		if ((rc = tcbor_get_map(&list, &pairs)) != CTAP2_OK)
+		if ((rc = tcbor_map_keys_unique(list)) != CTAP2_OK ||
+		    (rc = tcbor_get_map(&list, &pairs)) != CTAP2_OK)
 			return rc;
 		for (size_t j = 0; j < pairs; j++) {
 			const uint8_t *k, *v;

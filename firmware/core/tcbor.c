@@ -292,3 +292,50 @@ bool tcbor_text_eq(const uint8_t *p, size_t n, const char *s)
 			return false;
 	return s[i] == '\0';
 }
+
+/* Keys a and b (whole items) are the same key. */
+static bool key_eq(tcbor_r_t a, tcbor_r_t b)
+{
+	uint8_t ma, mb;
+	uint64_t va, vb;
+	if (tcbor_get_head(&a, &ma, &va) != CTAP2_OK ||
+	    tcbor_get_head(&b, &mb, &vb) != CTAP2_OK || ma != mb)
+		return false;
+	switch (ma) {
+	case CBOR_UINT:
+	case CBOR_NINT:
+	case CBOR_SIMPLE:
+		return va == vb;
+	case CBOR_BYTES:
+	case CBOR_TEXT: /* the items were read whole: the payloads are there */
+		return va == vb && (va == 0 || memcmp(a.p, b.p, (size_t)va) == 0);
+	default: /* arrays, maps, tags as keys: byte for byte */
+		return a.n == b.n && memcmp(a.p, b.p, a.n) == 0;
+	}
+}
+
+int tcbor_map_keys_unique(tcbor_r_t r)
+{
+	size_t pairs;
+	int rc = tcbor_get_map(&r, &pairs);
+	if (rc != CTAP2_OK)
+		return rc;
+	if (pairs > TCBOR_UNIQUE_MAX)
+		return CTAP2_ERR_LIMIT_EXCEEDED;
+	const tcbor_r_t first = r;
+	for (size_t i = 0; i < pairs; i++) {
+		tcbor_r_t key;
+		if ((rc = tcbor_get_item(&r, &key)) != CTAP2_OK ||
+		    (rc = tcbor_skip(&r)) != CTAP2_OK)
+			return rc;
+		tcbor_r_t c = first; /* every earlier key, read again */
+		for (size_t j = 0; j < i; j++) {
+			tcbor_r_t prev;
+			if (tcbor_get_item(&c, &prev) != CTAP2_OK || tcbor_skip(&c) != CTAP2_OK)
+				return CTAP2_ERR_INVALID_CBOR;
+			if (key_eq(prev, key))
+				return CTAP2_ERR_INVALID_CBOR;
+		}
+	}
+	return CTAP2_OK;
+}

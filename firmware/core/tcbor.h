@@ -75,5 +75,12 @@ int tcbor_get_item(tcbor_r_t *r, tcbor_r_t *item);
 bool tcbor_peek_is(const tcbor_r_t *r, uint8_t major);
 /* True when text (p, n) equals the C string s. */
 bool tcbor_text_eq(const uint8_t *p, size_t n, const char *s);
+/* CTAP2_OK when no two keys of the map at r are equal (same type and
+ * value, or same type and content for strings, whatever the head's
+ * length): canonical CBOR has no duplicate keys, and a parser that keeps
+ * the last of two "id"s must never see them. Reads a copy of r; maps of
+ * more than TCBOR_UNIQUE_MAX pairs are CTAP2_ERR_LIMIT_EXCEEDED. */
+#define TCBOR_UNIQUE_MAX 32u
+int tcbor_map_keys_unique(tcbor_r_t r);
 
 #endif /* TOKEN_TCBOR_H */

@@ -280,6 +280,26 @@ static void test_bad_cbor(amana_ctaphid_t *h)
 	CHECK_EQ(cbor_status(h, 0x06, unsorted, sizeof(unsorted)), 0x12);
 	CHECK_EQ(cbor_status(h, 0x06, huge_len, sizeof(huge_len)), 0x12);
 	CHECK_EQ(cbor_status(h, 0x01, mc_eddsa, sizeof(mc_eddsa)), 0x26);
+	/* makeCredential whose user map names "id" twice (which one would be
+	 * stored?), and one whose options repeat "up" under a longer head:
+	 * duplicate keys are invalid CBOR at every level, not just the top. */
+	static const uint8_t mc_dup_user[] = {0xA4, 0x01, 0x58, 0x20,
+	    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+	    17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32,
+	    0x02, 0xA1, 0x62, 'i', 'd', 0x61, 'x',
+	    0x03, 0xA2, 0x62, 'i', 'd', 0x41, 0x01, 0x62, 'i', 'd', 0x41, 0x02,
+	    0x04, 0x81, 0xA2, 0x63, 'a', 'l', 'g', 0x26, 0x64, 't', 'y', 'p', 'e',
+	    0x6A, 'p', 'u', 'b', 'l', 'i', 'c', '-', 'k', 'e', 'y'};
+	static const uint8_t mc_dup_option[] = {0xA5, 0x01, 0x58, 0x20,
+	    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+	    17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32,
+	    0x02, 0xA1, 0x62, 'i', 'd', 0x61, 'x',
+	    0x03, 0xA1, 0x62, 'i', 'd', 0x41, 0x01,
+	    0x04, 0x81, 0xA2, 0x63, 'a', 'l', 'g', 0x26, 0x64, 't', 'y', 'p', 'e',
+	    0x6A, 'p', 'u', 'b', 'l', 'i', 'c', '-', 'k', 'e', 'y',
+	    0x07, 0xA2, 0x62, 'u', 'p', 0xF5, 0x78, 0x02, 'u', 'p', 0xF4};
+	CHECK_EQ(cbor_status(h, 0x01, mc_dup_user, sizeof(mc_dup_user)), 0x12);
+	CHECK_EQ(cbor_status(h, 0x01, mc_dup_option, sizeof(mc_dup_option)), 0x12);
 	CHECK_EQ(cbor_status(h, 0x04, empty_map, sizeof(empty_map)), 0x03);
 	CHECK_EQ(cbor_status(h, 0x55, NULL, 0), 0x01);
 	CHECK_EQ(cbor_status(h, 0x08, NULL, 0), 0x30); /* no assertion pending */
