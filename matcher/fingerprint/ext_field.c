@@ -23,7 +23,7 @@ static int cmp_float(const void *a, const void *b)
 }
 
 #define ORI_SIGMA 1.5f     /* orientation smoothing, blocks */
-#define SEG_ENERGY 0.08f
+#define SEG_ENERGY 0.10f
 #define SEG_COH 0.15f
 #define SEG_WIDE 0.0f
 #define SEG_SPACING 1.6f   /* largest / smallest ridge spacing in a block */
