@@ -221,6 +221,27 @@ static void registry_and_cache(void)
 	CHECK_EQ(ok, 17);
 	CHECK_EQ(amana_status_cache_check(c, uri, a[1], &key, t0 + 3700, &pol, &res), AMANA_OK);
 
+	/* Two lists published within the same second: the second gets a later
+	 * iat, so a verifier that holds it refuses the first. */
+	amana_status_cache_t *c2 = NULL;
+	CHECK_EQ(amana_status_cache_open(NULL, &c2), AMANA_OK);
+	uint8_t *same1 = NULL, *same2 = NULL;
+	size_t same1_len = 0, same2_len = 0;
+	CHECK_EQ(pub(r, t0 + 3650, 86400, &same1, &same1_len), AMANA_OK);
+	CHECK_EQ(pub(r, t0 + 3650, 86400, &same2, &same2_len), AMANA_OK);
+	amana_status_list_t *l1 = NULL, *l2 = NULL;
+	CHECK_EQ(amana_status_list_parse(same1, same1_len, &l1), AMANA_OK);
+	CHECK_EQ(amana_status_list_parse(same2, same2_len, &l2), AMANA_OK);
+	if (l1 != NULL && l2 != NULL)
+		CHECK(amana_status_list_iat(l2) > amana_status_list_iat(l1));
+	amana_status_list_free(&l1);
+	amana_status_list_free(&l2);
+	CHECK_EQ(amana_status_cache_put(c2, same2, same2_len, &key, t0 + 3700, &pol), AMANA_OK);
+	CHECK_EQ(amana_status_cache_put(c2, same1, same1_len, &key, t0 + 3700, &pol), AMANA_ERR_STATUS_ROLLBACK);
+	amana_status_cache_free(&c2);
+	free(same1);
+	free(same2);
+
 	/* Replaying the older list (which says a[0] is valid) is refused. */
 	CHECK_EQ(amana_status_cache_put(c, old_tok, old_len, &key, t0 + 3800, &pol), AMANA_ERR_STATUS_ROLLBACK);
 	CHECK_EQ(amana_status_cache_check(c, uri, a[0], &key, t0 + 3800, &pol, &res), AMANA_ERR_STATUS_REVOKED);

@@ -278,7 +278,27 @@ int amana_status_reg_publish(amana_status_reg_t *r, const char *uri, uint64_t no
 	int rc = reg_bits(r, uri, &b);
 	if (rc != AMANA_OK)
 		return rc;
-	amana_status_claims_t c = {uri, now, now + validity, validity};
+	/* Verifiers keep the list with the later iat and accept an equal one
+	 * as a replacement, so two lists published within one second could
+	 * leave a verifier with the one that lacks the latest revocation.
+	 * Each list of a URI therefore gets an iat past every earlier one. */
+	uint64_t iat = now;
+	sqlite3_stmt *last = reg_stmt(r, "SELECT MAX(iat) FROM status_published WHERE uri=?1", uri);
+	if (last == NULL) {
+		amana_status_bits_free(&b);
+		return AMANA_ERR_IO;
+	}
+	if (sqlite3_step(last) == SQLITE_ROW && sqlite3_column_type(last, 0) != SQLITE_NULL) {
+		sqlite3_int64 prev = sqlite3_column_int64(last, 0);
+		if (prev >= 0 && (uint64_t)prev >= iat)
+			iat = (uint64_t)prev + 1;
+	}
+	sqlite3_finalize(last);
+	if (iat > INT64_MAX - validity) {
+		amana_status_bits_free(&b);
+		return AMANA_ERR_RANGE;
+	}
+	amana_status_claims_t c = {uri, iat, iat + validity, validity};
 	rc = amana_status_token_sign(b, &c, sk, cert, cert_len, out, out_len);
 	amana_status_bits_free(&b);
 	if (rc != AMANA_OK)
