@@ -252,6 +252,11 @@ static void registry_and_cache(void)
 	CHECK_EQ(pub(r, t0 + 9000, 86400, &fut, &flen), AMANA_OK);
 	CHECK_EQ(amana_status_cache_put(c, fut, flen, &key, t0 + 5400, &pol), AMANA_ERR_STATUS_FUTURE);
 	free(fut);
+	/* A clock at the end of time does not wrap the skew into "future". */
+	amana_status_cache_t *c3 = NULL;
+	CHECK_EQ(amana_status_cache_open(NULL, &c3), AMANA_OK);
+	CHECK_EQ(amana_status_cache_put(c3, tok, len, &key, UINT64_MAX - 10, &pol), AMANA_OK);
+	amana_status_cache_free(&c3);
 
 	/* Expired: the list said exp = t0 + 3600 + 86400. */
 	uint64_t late = t0 + 3600 + 86400 + 60;

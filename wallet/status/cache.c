@@ -195,7 +195,10 @@ int amana_status_cache_put(amana_status_cache_t *c, const uint8_t *tok, size_t l
 		return rc;
 	if ((rc = amana_status_list_verify(l, key)) != AMANA_OK)
 		goto out;
-	if (amana_status_list_iat(l) > now + p->max_skew) {
+	/* Saturating: a clock near UINT64_MAX must not wrap into refusing
+	 * every list. */
+	uint64_t latest = now > UINT64_MAX - p->max_skew ? UINT64_MAX : now + p->max_skew;
+	if (amana_status_list_iat(l) > latest) {
 		rc = AMANA_ERR_STATUS_FUTURE;
 		goto out;
 	}
