@@ -1,5 +1,5 @@
-# env.sh: sourced by tools/test and tools/demo after tools/setup: the cache
-# location both use (same rule as tools/setup).
+# env.sh: sourced by tools/setup, tools/test and tools/demo: where the cache
+# of fetched files lives, and the model directory inside it.
 if [ -z "${AMANA_CACHE:-}" ]; then
 	if [ "$(id -u)" = 0 ] || [ -w /var/cache/amana ]; then
 		AMANA_CACHE=/var/cache/amana
