@@ -8,8 +8,11 @@
  *    cylinders) are relaxed MCC_NREL times by their geometric compatibility
  *    rho (distance, direction difference and radial angle agreement), so
  *    pairs that agree with many others gain and lone pairs fade.
- * 3. The score is the mean relaxed similarity of the nP most "efficient"
- *    pairs (relaxed / initial), nP growing with the minutiae counts.
+ * 3. The local score is the mean relaxed similarity of the nP most
+ *    "efficient" pairs (relaxed / initial), nP growing with the counts.
+ * 4. Global consolidation (mcc_global.c): the best relaxed pairs anchor
+ *    rigid alignments; the score is the local one times the share of the
+ *    minutiae in the common region that the best alignment pairs.
  * Everything is float with table lookups, so the result is the same on
  * every run and platform; nothing is allocated. */
 #include <math.h>
@@ -17,17 +20,14 @@
 
 #include "amana/err.h"
 #include "mcc.h"
+#include "mcc_global.h"
 #include "mcc_tables.h"
-
-typedef struct mcc_pair {
-	float sim;
-	uint8_t a, b;
-} mcc_pair_t;
 
 typedef struct mcc_work {
 	union {
 		mcc_cyl_t cyl[AMANA_FP_MAX_MINUTIAE];
 		uint16_t rho[AMANA_FP_MAX_MINUTIAE * AMANA_FP_MAX_MINUTIAE];
+		mcc_global_scratch_t g; /* once LSS-R is done */
 	} u;
 	union {
 		float sum[MCC_ND * MCC_CELLS];
@@ -157,6 +157,21 @@ static float rho(const amana_fp_minutia_t *a1, const amana_fp_minutia_t *a2,
 static float sigmoid(float v, float mu, float tau)
 {
 	return 1.0f / (1.0f + expf(-tau * (v - mu)));
+}
+
+#define MCC_G_OMIN 8.0f /* smallest overlap a share is taken of */
+
+/* The local (LSS-R) score scaled by the share of the minutiae in the common
+ * region that the global alignment pairs: impostors that agree locally
+ * rarely agree on one placement, and the overlap (not the raw counts) keeps
+ * a genuine pair with little common area from being punished for the
+ * minutiae it could not pair. */
+static float combine(float local, const mcc_global_t *g)
+{
+	float o = 0.5f * (float)(g->overlap_a + g->overlap_b);
+	o = o > MCC_G_OMIN ? o : MCC_G_OMIN;
+	float f = (float)g->paired / o;
+	return local * (f < 1.0f ? f : 1.0f);
 }
 
 /* A prepared reference: a copy of the template and its cylinders. */
@@ -295,7 +310,10 @@ static void score_with(const amana_fp_template_t *probe,
 		total += lam[best];
 		eff[best] = -1.0f;
 	}
-	*score = total / (float)(MCC_MIN_NP > want ? MCC_MIN_NP : want);
+	float local = total / (float)(MCC_MIN_NP > want ? MCC_MIN_NP : want);
+	mcc_global_t g;
+	mcc_global_consolidate(ref, probe, w->pairs, lam, np, &w->u.g, &g);
+	*score = combine(local, &g);
 }
 
 int amana_fp_reference_prepare(const amana_fp_template_t *ref, void *work,

@@ -101,6 +101,29 @@ int main(void)
 		make(&b, seed, 30 + seed % 20);
 		CHECK(cmp(&a, &b) < self);
 	}
+	/* global consolidation: two patches of a print, farther apart than a
+	 * cylinder reaches, against the same two with one patch displaced.
+	 * Every cylinder still matches its twin, but no one placement pairs
+	 * both patches, so the score must drop well below the undisturbed
+	 * pair's (LSS-R alone kept 0.35 of it, with the global step 0.24). */
+	{
+		amana_fp_template_t two = a, moved = a;
+		two.count = moved.count = 0;
+		for (unsigned i = 0; i < a.count; i++) {
+			amana_fp_minutia_t m = a.minutiae[i];
+			if (m.x >= 150 && m.x < 250)
+				continue;
+			two.minutiae[two.count++] = m;
+			if (m.x >= 250)
+				m.y = (uint16_t)(m.y + 45);
+			if (m.y < 400)
+				moved.minutiae[moved.count++] = m;
+		}
+		float s2 = cmp(&two, &two), sm = cmp(&two, &moved);
+		printf("two patches %.4f (%u minutiae), one displaced %.4f (%u)\n",
+		    (double)s2, two.count, (double)sm, moved.count);
+		CHECK(sm < 0.3f * s2);
+	}
 	/* deterministic: same bits every time, whatever the work area held */
 	memset(work, 0x5a, sizeof(work));
 	float s1 = cmp(&a, &r);
