@@ -235,7 +235,8 @@ void mcc_global_consolidate(const amana_fp_template_t *ref,
     const amana_fp_template_t *probe, const mcc_pair_t *pairs,
     const float *lam, int np, mcc_global_scratch_t *s, mcc_global_t *out)
 {
-	out->paired = out->overlap_a = out->overlap_b = 0;
+	out->paired = 0;
+	out->overlap_a = out->overlap_b = 0.0f;
 	int idx[MCC_GLOBAL_ANCHORS];
 	int k = top_anchors(lam, np, idx, MCC_GLOBAL_ANCHORS);
 	if (k == 0)

@@ -48,10 +48,11 @@ typedef struct mcc_global_scratch {
 } mcc_global_scratch_t;
 
 typedef struct mcc_global {
-	int paired;    /* one-to-one minutia pairs under the best alignment */
-	int overlap_a; /* reference minutiae inside the aligned probe's hull */
-	int overlap_b; /* probe minutiae inside the reference's hull */
-} mcc_global_t;
+	int paired;      /* one-to-one minutia pairs under the best alignment */
+	float overlap_a; /* reference minutiae inside the aligned probe's hull */
+	float overlap_b; /* probe minutiae inside the reference's hull */
+} mcc_global_t; /* overlaps: each minutia weighted by its quality (see
+		 * mcc_overlap_count) */
 
 /* Tries the MCC_GLOBAL_ANCHORS pairs of highest lam[] among pairs[0..np)
  * as anchors and fills *out for the alignment that pairs most minutiae
@@ -60,10 +61,11 @@ void mcc_global_consolidate(const amana_fp_template_t *ref,
     const amana_fp_template_t *probe, const mcc_pair_t *pairs,
     const float *lam, int np, mcc_global_scratch_t *s, mcc_global_t *out);
 
-/* Counts, under alignment al, the reference minutiae inside the probe's
- * convex hull and the probe minutiae inside the reference's, each hull
- * enlarged by margin pixels (mcc_overlap.c). Needs s->px/py filled with
- * the aligned probe positions. */
+/* Counts the reference minutiae inside the aligned probe's convex hull and
+ * the probe minutiae inside the reference's, each hull enlarged by margin
+ * pixels (mcc_overlap.c). A minutia counts min(1, max(0.5, quality / 40)),
+ * 1 when its quality is not reported (0). Needs s->px/py filled with the
+ * aligned probe positions. */
 void mcc_overlap_count(const amana_fp_template_t *ref,
     const amana_fp_template_t *probe, float margin, mcc_global_scratch_t *s,
     mcc_global_t *out);

@@ -168,7 +168,7 @@ static float sigmoid(float v, float mu, float tau)
  * minutiae it could not pair. */
 static float combine(float local, const mcc_global_t *g)
 {
-	float o = 0.5f * (float)(g->overlap_a + g->overlap_b);
+	float o = 0.5f * (g->overlap_a + g->overlap_b);
 	o = o > MCC_G_OMIN ? o : MCC_G_OMIN;
 	float f = (float)g->paired / o;
 	return local * (f < 1.0f ? f : 1.0f);

@@ -5,7 +5,9 @@
  * with little common area, and rewards a small partial print whose few
  * minutiae an impostor can pair by chance. The minutiae that could have a
  * mate are those inside the other print's convex hull (enlarged a little
- * for distortion and for minutiae lost near the edge). */
+ * for distortion and for minutiae lost near the edge). A minutia of low
+ * quality (weak ridge coherence, near the print's edge) is often not found
+ * again in the other impression, so it counts less: at least half. */
 #include <math.h>
 
 #include "mcc_global.h"
@@ -93,6 +95,15 @@ static int hull_edges(float (*p)[2], int n, float margin, float (*h)[2],
 	return ne;
 }
 
+/* How much a minutia in the overlap is expected to find its mate. */
+static float expect_weight(uint8_t quality)
+{
+	if (quality == 0) /* not reported (e.g. SecuGen's records) */
+		return 1.0f;
+	float w = (float)quality * (1.0f / 40.0f);
+	return w > 1.0f ? 1.0f : w < 0.5f ? 0.5f : w;
+}
+
 static int inside(float (*edge)[3], int ne, float x, float y)
 {
 	if (ne == 0)
@@ -118,10 +129,12 @@ void mcc_overlap_count(const amana_fp_template_t *ref,
 		s->sorted[j][1] = s->py[j];
 	}
 	int eb = hull_edges(s->sorted, nb, margin, s->hull, s->edge_b);
-	out->overlap_a = out->overlap_b = 0;
+	out->overlap_a = out->overlap_b = 0.0f;
 	for (int i = 0; i < na; i++)
-		out->overlap_a += inside(s->edge_b, eb,
-		    (float)ref->minutiae[i].x, (float)ref->minutiae[i].y);
+		if (inside(s->edge_b, eb, (float)ref->minutiae[i].x,
+		    (float)ref->minutiae[i].y))
+			out->overlap_a += expect_weight(ref->minutiae[i].quality);
 	for (int j = 0; j < nb; j++)
-		out->overlap_b += inside(s->edge_a, ea, s->px[j], s->py[j]);
+		if (inside(s->edge_a, ea, s->px[j], s->py[j]))
+			out->overlap_b += expect_weight(probe->minutiae[j].quality);
 }
