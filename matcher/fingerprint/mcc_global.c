@@ -24,6 +24,9 @@
 #define MCC_G_ANG 16       /* direction tolerance, units (22.5 degrees) */
 #define MCC_G_MARGIN 12.0f /* hull enlargement for the overlap, pixels */
 #define MCC_G_REFITS 2     /* least-squares refits of each alignment */
+/* Pressure turns endings into bifurcations and back, so a type mismatch
+ * is a weak cue only: such a pair counts this much (docs/0130). */
+#define MCC_G_TYPE_MISMATCH 0.75f
 
 #define NONE 255
 
@@ -190,6 +193,22 @@ static void refit(const amana_fp_template_t *ref,
 	*cy = ay;
 }
 
+/* The pairs in s->mate, a pair of known, different types counting
+ * MCC_G_TYPE_MISMATCH. */
+static float typed_pairs(const amana_fp_template_t *ref,
+    const amana_fp_template_t *probe, const mcc_global_scratch_t *s)
+{
+	float n = 0.0f;
+	for (unsigned j = 0; j < probe->count; j++) {
+		if (s->mate[j] == NONE)
+			continue;
+		int ta = ref->minutiae[s->mate[j]].type, tb = probe->minutiae[j].type;
+		int known = ta != AMANA_FP_TYPE_OTHER && tb != AMANA_FP_TYPE_OTHER;
+		n += known && ta != tb ? MCC_G_TYPE_MISMATCH : 1.0f;
+	}
+	return n;
+}
+
 /* Indices of the k largest lam[] (ties: lower index first). */
 static int top_anchors(const float *lam, int np, int *idx, int k)
 {
@@ -235,7 +254,7 @@ void mcc_global_consolidate(const amana_fp_template_t *ref,
     const amana_fp_template_t *probe, const mcc_pair_t *pairs,
     const float *lam, int np, mcc_global_scratch_t *s, mcc_global_t *out)
 {
-	out->paired = 0;
+	out->paired = 0.0f;
 	out->overlap_a = out->overlap_b = 0.0f;
 	int idx[MCC_GLOBAL_ANCHORS];
 	int k = top_anchors(lam, np, idx, MCC_GLOBAL_ANCHORS);
@@ -249,9 +268,9 @@ void mcc_global_consolidate(const amana_fp_template_t *ref,
 		if (n > most) {
 			most = n;
 			best = al;
+			out->paired = typed_pairs(ref, probe, s);
 		}
 	}
-	out->paired = most;
 	map_probe(probe, &best, s);
 	mcc_overlap_count(ref, probe, MCC_G_MARGIN, s, out);
 

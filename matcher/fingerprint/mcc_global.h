@@ -48,7 +48,9 @@ typedef struct mcc_global_scratch {
 } mcc_global_scratch_t;
 
 typedef struct mcc_global {
-	int paired;      /* one-to-one minutia pairs under the best alignment */
+	float paired;    /* one-to-one minutia pairs under the best alignment,
+			  * a pair of an ending and a bifurcation counting
+			  * MCC_G_TYPE_MISMATCH */
 	float overlap_a; /* reference minutiae inside the aligned probe's hull */
 	float overlap_b; /* probe minutiae inside the reference's hull */
 } mcc_global_t; /* overlaps: each minutia weighted by its quality (see

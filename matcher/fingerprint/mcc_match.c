@@ -170,7 +170,7 @@ static float combine(float local, const mcc_global_t *g)
 {
 	float o = 0.5f * (g->overlap_a + g->overlap_b);
 	o = o > MCC_G_OMIN ? o : MCC_G_OMIN;
-	float f = (float)g->paired / o;
+	float f = g->paired / o;
 	return local * (f < 1.0f ? f : 1.0f);
 }
 

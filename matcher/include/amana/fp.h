@@ -84,7 +84,7 @@ int amana_fp_template_check(const amana_fp_template_t *t);
  * of FVC2002 DB1_B..DB4_B (all pairs, our extractor), FMR 0.87e-4 <= 1e-4;
  * FNMR 7.3% there. Measured figures and caveats:
  * docs/0101-fingerprint-threshold.md. */
-#define AMANA_FP_THRESHOLD_FMR1E4 0.0178f
+#define AMANA_FP_THRESHOLD_FMR1E4 0.0157f
 
 int amana_fp_compare(const amana_fp_template_t *probe,
     const amana_fp_template_t *ref, void *work, size_t work_len,
