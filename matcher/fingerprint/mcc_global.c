@@ -273,5 +273,4 @@ void mcc_global_consolidate(const amana_fp_template_t *ref,
 	}
 	map_probe(probe, &best, s);
 	mcc_overlap_count(ref, probe, MCC_G_MARGIN, s, out);
-
 }
