@@ -154,6 +154,7 @@ static const err_row_t err_rows[] = {
 	{AMANA_ERR_VAULT_WORDS, D, "recovery words are invalid (typo or checksum)"},
 	{AMANA_ERR_VAULT_NAME, C, "no vault entry of that name"},
 	{AMANA_ERR_VAULT_TOKEN, C, "the token did not release the vault secret"},
+	{AMANA_ERR_VAULT_BUSY, S, "the vault is open in another program (try again when it is done)"},
 
 	/* token, firmware, FIDO client (-600 .. -699) */
 	/* token transport and CTAP core (-600 .. -649) */

@@ -168,6 +168,7 @@ typedef enum amana_err {
 	AMANA_ERR_VAULT_WORDS = -511,        /* recovery words invalid */
 	AMANA_ERR_VAULT_NAME = -512,         /* no entry of that name */
 	AMANA_ERR_VAULT_TOKEN = -513,        /* token did not release the secret */
+	AMANA_ERR_VAULT_BUSY = -514,         /* another program has the vault open */
 
 	/* token, firmware, FIDO client (-600 .. -699) */
 	/* token transport and CTAP core (-600 .. -649) */
