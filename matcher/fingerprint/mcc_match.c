@@ -197,26 +197,38 @@ static int check_work(const void *work, size_t work_len)
 	    ((uintptr_t)work & 7u) == 0;
 }
 
-/* The comparison proper, the same for both entry points so that their
- * scores are identical: ref's cylinders cyl[] (valid[], na of them) against
- * the probe's, built here one at a time. rh (room for the compatibility
- * matrix) may overlap cyl[]: the cylinders are dead by the time it is
- * written. */
-static void score_with(const amana_fp_template_t *probe,
-    const amana_fp_template_t *ref, const mcc_cyl_t *cyl,
-    const uint8_t *valid, const uint16_t *info, int na, uint16_t *rh,
-    mcc_work_t *w, float *score)
+/* The similarity stage: every valid probe cylinder against every valid
+ * reference cylinder within the direction gate, the MCC_HEAP best pairs
+ * kept in w->heap; returns their number and *nb the valid probe cylinders.
+ * pp (may be NULL) holds the probe's prepared cylinders; without it they
+ * are built here one at a time into w->probe. The kept set is the same
+ * either way (pair_less is a total order). */
+static int collect_pairs(const amana_fp_template_t *probe,
+    const mcc_prepared_t *pp, const amana_fp_template_t *ref,
+    const mcc_cyl_t *cyl, const uint8_t *valid, const uint16_t *info,
+    mcc_work_t *w, int *nb)
 {
-	int nb = 0, nh = 0;
-	/* probe cylinders, one at a time, against all of them */
-	mcc_rows_build(probe, w->s.hull.pts, w->s.hull.edge,
-	    &w->rows);
-	memset(w->s.sum, 0, sizeof(w->s.sum));
+	int nh = 0;
+	*nb = 0;
+	if (pp == NULL) {
+		mcc_rows_build(probe, w->s.hull.pts, w->s.hull.edge, &w->rows);
+		memset(w->s.sum, 0, sizeof(w->s.sum));
+	}
 	for (unsigned j = 0; j < probe->count; j++) {
-		if (!mcc_cyl_build(probe, j, &w->rows, w->s.sum, &w->probe,
-		    &w->probe_info))
-			continue;
-		nb++;
+		const mcc_cyl_t *pc = &w->probe;
+		unsigned pinfo;
+		if (pp != NULL) {
+			if (!pp->valid[j])
+				continue;
+			pc = &pp->cyl[j];
+			pinfo = pp->info[j];
+		} else {
+			if (!mcc_cyl_build(probe, j, &w->rows, w->s.sum,
+			    &w->probe, &w->probe_info))
+				continue;
+			pinfo = w->probe_info;
+		}
+		(*nb)++;
 		int pa = probe->minutiae[j].angle;
 		for (unsigned i = 0; i < ref->count; i++) {
 			if (!valid[i])
@@ -224,13 +236,28 @@ static void score_with(const amana_fp_template_t *probe,
 			int d = mcc_angle_diff(ref->minutiae[i].angle, pa);
 			if (d > MCC_DELTA_THETA || d < -MCC_DELTA_THETA)
 				continue;
-			float sim = mcc_cyl_similarity(&cyl[i], info[i],
-			    &w->probe, w->probe_info);
+			float sim = mcc_cyl_similarity(&cyl[i], info[i], pc,
+			    pinfo);
 			if (sim > 0.0f)
 				heap_push(w->heap, &nh, (mcc_pair_t){sim,
 				    (uint8_t)i, (uint8_t)j});
 		}
 	}
+	return nh;
+}
+
+/* The comparison proper, the same for every entry point so that their
+ * scores are identical: ref's cylinders cyl[] (valid[], na of them) against
+ * the probe's (prepared in pp, or built one at a time when pp is NULL).
+ * rh (room for the compatibility matrix) may overlap cyl[]: the cylinders
+ * are dead by the time it is written. */
+static void score_with(const amana_fp_template_t *probe,
+    const mcc_prepared_t *pp, const amana_fp_template_t *ref,
+    const mcc_cyl_t *cyl, const uint8_t *valid, const uint16_t *info,
+    int na, uint16_t *rh, mcc_work_t *w, float *score)
+{
+	int nb;
+	int nh = collect_pairs(probe, pp, ref, cyl, valid, info, w, &nb);
 	int nr = na < nb ? na : nb;
 	if (nr == 0 || nh == 0)
 		return;
@@ -315,6 +342,35 @@ int amana_fp_reference_prepare(const amana_fp_template_t *ref, void *work,
 	return AMANA_OK;
 }
 
+/* The prepared form of t, or NULL if t was never (or not successfully)
+ * prepared or its template copy no longer passes the checks. */
+static const mcc_prepared_t *prepared_of(const amana_fp_prepared_t *t)
+{
+	const mcc_prepared_t *p = (const mcc_prepared_t *)(const void *)t;
+	if (p->magic != MCC_PREPARED_MAGIC ||
+	    amana_fp_template_check(&p->tpl) != AMANA_OK)
+		return NULL;
+	return p;
+}
+
+int amana_fp_compare_prepared_pair(const amana_fp_prepared_t *probe,
+    const amana_fp_prepared_t *ref, void *work, size_t work_len,
+    float *score)
+{
+	if (probe == NULL || ref == NULL || score == NULL)
+		return AMANA_ERR_ARG;
+	*score = 0.0f;
+	if (!check_work(work, work_len))
+		return AMANA_ERR_FP_WORK;
+	const mcc_prepared_t *pp = prepared_of(probe), *pr = prepared_of(ref);
+	if (pp == NULL || pr == NULL)
+		return AMANA_ERR_FP_TPL_INVALID;
+	mcc_work_t *w = work;
+	score_with(&pp->tpl, pp, &pr->tpl, pr->cyl, pr->valid, pr->info,
+	    pr->na, w->u.rho, w, score);
+	return AMANA_OK;
+}
+
 int amana_fp_compare_prepared(const amana_fp_template_t *probe,
     const amana_fp_prepared_t *ref, void *work, size_t work_len,
     float *score)
@@ -324,14 +380,12 @@ int amana_fp_compare_prepared(const amana_fp_template_t *probe,
 	*score = 0.0f;
 	if (!check_work(work, work_len))
 		return AMANA_ERR_FP_WORK;
-	const mcc_prepared_t *p = (const mcc_prepared_t *)(const void *)ref;
-	if (p->magic != MCC_PREPARED_MAGIC ||
-	    amana_fp_template_check(&p->tpl) != AMANA_OK ||
-	    amana_fp_template_check(probe) != AMANA_OK)
+	const mcc_prepared_t *p = prepared_of(ref);
+	if (p == NULL || amana_fp_template_check(probe) != AMANA_OK)
 		return AMANA_ERR_FP_TPL_INVALID;
 	mcc_work_t *w = work;
-	score_with(probe, &p->tpl, p->cyl, p->valid, p->info, p->na, w->u.rho, w,
-	    score);
+	score_with(probe, NULL, &p->tpl, p->cyl, p->valid, p->info, p->na,
+	    w->u.rho, w, score);
 	return AMANA_OK;
 }
 
@@ -351,7 +405,7 @@ int amana_fp_compare(const amana_fp_template_t *probe,
 	/* the reference's cylinders live in the work area; the compatibility
 	 * matrix later overlays them */
 	int na = build_all(ref, w, w->u.cyl, w->valid, w->info);
-	score_with(probe, ref, w->u.cyl, w->valid, w->info, na, w->u.rho, w,
-	    score);
+	score_with(probe, NULL, ref, w->u.cyl, w->valid, w->info, na,
+	    w->u.rho, w, score);
 	return AMANA_OK;
 }
