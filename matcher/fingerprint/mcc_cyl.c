@@ -110,14 +110,18 @@ int mcc_cyl_build(const amana_fp_template_t *t, unsigned idx,
 	for (int j = 0; j < MCC_NS && !all; j++) {
 		float x = (float)m->x - half * ux + ((float)j - half) * vx;
 		float y = (float)m->y - half * uy + ((float)j - half) * vy;
-		/* the in-R cells of a row are one run; x and y still step
-		 * through every cell before it, so their values (and the
-		 * result) are those of a walk over the whole row */
+		/* the in-R cells of a row are one run, never empty (NS = 16:
+		 * mcc_tables.h); x and y still step through every cell
+		 * before it, so their values (and the result) are those of a
+		 * walk over the whole row */
 		unsigned inr = (unsigned)(mcc_inr[(j * MCC_NS) >> 6] >>
 		    ((j * MCC_NS) & 63)) & 0xffffu;
 		unsigned row = 0; /* 32-bit shifts: cheap on the M4 */
-		for (int i = 0; inr >> i != 0; i++, x += ux, y += uy)
-			if ((inr >> i & 1u) && valid_at(rows, x, y))
+		int i = 0;
+		for (; (inr >> i & 1u) == 0; i++, x += ux, y += uy)
+			;
+		for (; inr >> i != 0; i++, x += ux, y += uy)
+			if (valid_at(rows, x, y))
 				row |= 1u << i;
 		out->mask[(j * MCC_NS) >> 6] |= (uint64_t)row << ((j * MCC_NS) & 63);
 		nvalid += popcount64(row);
@@ -151,15 +155,12 @@ int mcc_cyl_build(const amana_fp_template_t *t, unsigned idx,
 			gx[i] = gs_at(((float)i - cu) * MCC_DS);
 		for (int j = b0; j <= b1; j++)
 			gy[j] = gs_at(((float)j - cv) * MCC_DS);
-		int dtheta = mcc_angle_diff(m->angle, n->angle);
+		/* the distance of the direction difference to each bin
+		 * centre, from a table (gen_tables.py, checked against the
+		 * float expression by test_fp_compare) */
+		const uint8_t *dbin = mcc_dbin[(m->angle - n->angle) & 255];
 		for (int d = 0; d < MCC_ND; d++) {
-			/* bin centre -pi + (d + 1/2) * 2pi/ND, in units */
-			float phi = -128.0f + ((float)d + 0.5f) * (256.0f / MCC_ND);
-			float diff = phi - (float)dtheta;
-			diff = diff > 128.0f ? diff - 256.0f :
-			    diff < -128.0f ? diff + 256.0f : diff;
-			int di = (int)(fabsf(diff) + 0.5f);
-			float gd = mcc_gd[di > 128 ? 128 : di];
+			float gd = mcc_gd[dbin[d]];
 			if (gd < MCC_GD_MIN)
 				continue;
 			/* sums only grow, so a cell is 1 from the moment its

@@ -9,6 +9,7 @@
 #include "amana/err.h"
 #include "amana/fp.h"
 #include "check.h"
+#include "mcc_tables.h"
 
 static _Alignas(8) uint8_t work[AMANA_FP_COMPARE_WORK_BYTES + 8];
 
@@ -74,8 +75,29 @@ static float cmp(const amana_fp_template_t *a, const amana_fp_template_t *b)
 	return s;
 }
 
+/* mcc_dbin holds, for each direction difference and bin, the index the
+ * cylinder build's float expression gives (the one it replaced): same
+ * index, same cylinder bits. */
+static void check_direction_bins(void)
+{
+	int bad = 0;
+	for (int u = 0; u < 256; u++) {
+		int dtheta = u >= 128 ? u - 256 : u;
+		for (int d = 0; d < 6; d++) {
+			float phi = -128.0f + ((float)d + 0.5f) * (256.0f / 6);
+			float diff = phi - (float)dtheta;
+			diff = diff > 128.0f ? diff - 256.0f :
+			    diff < -128.0f ? diff + 256.0f : diff;
+			int di = (int)(fabsf(diff) + 0.5f);
+			bad += mcc_dbin[u][d] != (di > 128 ? 128 : di);
+		}
+	}
+	CHECK_EQ(bad, 0);
+}
+
 int main(void)
 {
+	check_direction_bins();
 	amana_fp_template_t a, b, r;
 	make(&a, 1, 40);
 	make(&b, 2, 40);
