@@ -27,6 +27,9 @@ if ! build "$wt" "$out/build-$sha" 2>/dev/null || [ ! -x "$out/build-$sha/tests/
 fi
 AMANA_DATA=$data "$out/build-current/tests/fingerprint/bench_fp" >"$out/current.txt"
 AMANA_DATA=$data "$out/build-$sha/tests/fingerprint/bench_fp" >"$out/$sha.txt"
-printf '%-22s %14s %14s %8s\n' figure current "$sha" ratio
-join <(grep -v '^source' "$out/current.txt" | sort) <(grep -v '^source' "$out/$sha.txt" | sort) |
-	awk '{ r = ($4 != 0) ? $2 / $4 : 0; printf "%-22s %12s %s %12s %s %8.3f\n", $1, $2, $3, $4, $5, r }'
+# a figure REV does not print yet shows "-" and no ratio
+printf '%-28s %14s %14s %8s\n' figure current "$sha" ratio
+join -a 1 -e - -o 0,1.2,1.3,2.2,2.3 <(grep -v '^source' "$out/current.txt" | sort) \
+	<(grep -v '^source' "$out/$sha.txt" | sort) |
+	awk '{ if ($4 == "-" || $4 == 0) { printf "%-28s %12s %s %14s %8s\n", $1, $2, $3, "-", "-"; next }
+	       printf "%-28s %12s %s %12s %s %8.3f\n", $1, $2, $3, $4, $5, $2 / $4 }'

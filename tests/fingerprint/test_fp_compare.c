@@ -1,13 +1,15 @@
 /* test_fp_compare.c: the comparison on synthetic templates: a rotated and
  * translated copy scores like the original, self-comparison scores highest,
- * results are bit-identical across runs, different prints score low, and
- * the work area contract is enforced. */
+ * results are bit-identical across runs, different prints score low, the
+ * prepared entry points give the bits of amana_fp_compare, and the work
+ * area contract is enforced. */
 #include <math.h>
 #include <string.h>
 
 #include "amana/err.h"
 #include "amana/fp.h"
 #include "check.h"
+#include "mcc_tables.h"
 
 static _Alignas(8) uint8_t work[AMANA_FP_COMPARE_WORK_BYTES + 8];
 
@@ -54,12 +56,13 @@ static void move(const amana_fp_template_t *t, double deg, int tx, int ty,
 	for (unsigned i = 0; i < t->count; i++) {
 		double x = t->minutiae[i].x - 200.0, y = t->minutiae[i].y - 200.0;
 		/* counter-clockwise on screen (y down) */
-		double nx = 200 + c * x + s * y + tx, ny = 200 - s * x + c * y + ty;
+		long nx = lround(200 + c * x + s * y + tx);
+		long ny = lround(200 - s * x + c * y + ty);
 		if (nx < 0 || ny < 0 || nx >= 400 || ny >= 400)
 			continue;
 		amana_fp_minutia_t m = t->minutiae[i];
-		m.x = (uint16_t)lround(nx);
-		m.y = (uint16_t)lround(ny);
+		m.x = (uint16_t)nx;
+		m.y = (uint16_t)ny;
 		m.angle = (uint8_t)((m.angle + (int)lround(deg * 256 / 360)) & 255);
 		o->minutiae[o->count++] = m;
 	}
@@ -72,8 +75,29 @@ static float cmp(const amana_fp_template_t *a, const amana_fp_template_t *b)
 	return s;
 }
 
+/* mcc_dbin holds, for each direction difference and bin, the index the
+ * cylinder build's float expression gives (the one it replaced): same
+ * index, same cylinder bits. */
+static void check_direction_bins(void)
+{
+	int bad = 0;
+	for (int u = 0; u < 256; u++) {
+		int dtheta = u >= 128 ? u - 256 : u;
+		for (int d = 0; d < 6; d++) {
+			float phi = -128.0f + ((float)d + 0.5f) * (256.0f / 6);
+			float diff = phi - (float)dtheta;
+			diff = diff > 128.0f ? diff - 256.0f :
+			    diff < -128.0f ? diff + 256.0f : diff;
+			int di = (int)(fabsf(diff) + 0.5f);
+			bad += mcc_dbin[u][d] != (di > 128 ? 128 : di);
+		}
+	}
+	CHECK_EQ(bad, 0);
+}
+
 int main(void)
 {
+	check_direction_bins();
 	amana_fp_template_t a, b, r;
 	make(&a, 1, 40);
 	make(&b, 2, 40);
@@ -122,25 +146,38 @@ int main(void)
 	CHECK_EQ(amana_fp_compare(&a, &b, work, AMANA_FP_COMPARE_WORK_BYTES, &s),
 	    AMANA_ERR_FP_TPL_INVALID);
 
-	/* a prepared reference gives the very same bits as amana_fp_compare,
-	 * for genuine, impostor and empty pairs, in both roles */
-	static amana_fp_prepared_t prep;
-	amana_fp_template_t set[4];
+	/* a prepared reference, and a pair of prepared templates, give the
+	 * very same bits as amana_fp_compare, for genuine, impostor, dense
+	 * (the most minutiae) and empty pairs, in both roles */
+	static amana_fp_prepared_t prep, pset[6];
+	amana_fp_template_t set[6];
 	set[0] = a;
 	set[1] = r;
 	make(&set[2], 77, 55);
 	memset(&set[3], 0, sizeof(set[3]));
 	set[3].width = set[3].height = 100;
-	for (int i = 0; i < 4; i++) {
+	make(&set[4], 5, AMANA_FP_MAX_MINUTIAE);
+	move(&set[4], 30, 10, -5, &set[5]);
+	for (int i = 0; i < 6; i++)
+		CHECK_EQ(amana_fp_reference_prepare(&set[i], work,
+		    AMANA_FP_COMPARE_WORK_BYTES, &pset[i]), AMANA_OK);
+	int nonzero = 0;
+	for (int i = 0; i < 6; i++) {
 		CHECK_EQ(amana_fp_reference_prepare(&set[i], work,
 		    AMANA_FP_COMPARE_WORK_BYTES, &prep), AMANA_OK);
-		for (int j = 0; j < 4; j++) {
-			float sp = -1.0f, sc = cmp(&set[j], &set[i]);
+		for (int j = 0; j < 6; j++) {
+			float sp = -1.0f, sq = -1.0f, sc = cmp(&set[j], &set[i]);
 			CHECK_EQ(amana_fp_compare_prepared(&set[j], &prep, work,
 			    AMANA_FP_COMPARE_WORK_BYTES, &sp), AMANA_OK);
 			CHECK(memcmp(&sp, &sc, sizeof(float)) == 0);
+			memset(work, 0xa5, sizeof(work));
+			CHECK_EQ(amana_fp_compare_prepared_pair(&pset[j], &pset[i],
+			    work, AMANA_FP_COMPARE_WORK_BYTES, &sq), AMANA_OK);
+			CHECK(memcmp(&sq, &sc, sizeof(float)) == 0);
+			nonzero += sc > 0.0f;
 		}
 	}
+	CHECK(nonzero >= 20);
 	/* the prepared copy outlives the template it came from */
 	CHECK_EQ(amana_fp_reference_prepare(&r, work, AMANA_FP_COMPARE_WORK_BYTES,
 	    &prep), AMANA_OK);
@@ -155,9 +192,17 @@ int main(void)
 	CHECK_EQ(amana_fp_compare_prepared(&a, &prep, work,
 	    AMANA_FP_COMPARE_WORK_BYTES, &s), AMANA_ERR_FP_TPL_INVALID);
 	CHECK(s == 0.0f);
+	CHECK_EQ(amana_fp_compare_prepared_pair(&pset[0], &prep, work,
+	    AMANA_FP_COMPARE_WORK_BYTES, &s), AMANA_ERR_FP_TPL_INVALID);
+	CHECK_EQ(amana_fp_compare_prepared_pair(&prep, &pset[0], work,
+	    AMANA_FP_COMPARE_WORK_BYTES, &s), AMANA_ERR_FP_TPL_INVALID);
 	memset(&prep, 0, sizeof(prep));
 	CHECK_EQ(amana_fp_compare_prepared(&a, &prep, work,
 	    AMANA_FP_COMPARE_WORK_BYTES, &s), AMANA_ERR_FP_TPL_INVALID);
+	CHECK_EQ(amana_fp_compare_prepared_pair(&pset[0], &pset[1], work + 4,
+	    AMANA_FP_COMPARE_WORK_BYTES, &s), AMANA_ERR_FP_WORK);
+	CHECK_EQ(amana_fp_compare_prepared_pair(&pset[0], &pset[1], work,
+	    AMANA_FP_COMPARE_WORK_BYTES - 1024, &s), AMANA_ERR_FP_WORK);
 	CHECK_EQ(amana_fp_reference_prepare(&a, work + 4,
 	    AMANA_FP_COMPARE_WORK_BYTES, &prep), AMANA_ERR_FP_WORK);
 	return check_done();

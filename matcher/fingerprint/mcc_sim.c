@@ -1,0 +1,133 @@
+/* mcc_sim.c: the similarity of two bit cylinders, the inner loop of a
+ * comparison (every probe cylinder against every reference cylinder).
+ *
+ *   sim = 1 - sqrt(|a xor b|) / (sqrt(|a|) + sqrt(|b|))
+ *
+ * over the cells valid in both, 0 when fewer than MIN_ME of the in-R cells
+ * are. The counts are integers, so however they are counted the float
+ * result is the same: on x86-64 the POPCNT instruction is used when the
+ * CPU has it, checked at run time because Debian's x86-64 baseline (and so
+ * this build) does not assume it; elsewhere the SWAR counts of mcc_bits.h
+ * (the Cortex-M4 has no population count instruction). */
+#include <math.h>
+
+#include "mcc.h"
+#include "mcc_bits.h"
+#include "mcc_tables.h"
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__POPCNT__)
+#define MCC_POPCNT_DISPATCH 1
+#else
+#define MCC_POPCNT_DISPATCH 0
+#endif
+#if defined(__POPCNT__) || defined(__aarch64__)
+#define MCC_POPCNT_ALWAYS 1 /* the build's target has the instruction */
+#else
+#define MCC_POPCNT_ALWAYS 0
+#endif
+
+#if defined(__GNUC__)
+#define MCC_INLINE inline __attribute__((always_inline))
+#else
+#define MCC_INLINE inline
+#endif
+
+_Static_assert(MCC_ND == 6, "count6 adds six direction planes");
+
+/* hw: count with the instruction (__builtin_popcountll compiles to it only
+ * where the target has it; else it would be a libgcc call) */
+static MCC_INLINE int count1(int hw, uint64_t x)
+{
+#if MCC_POPCNT_DISPATCH || MCC_POPCNT_ALWAYS
+	if (hw)
+		return __builtin_popcountll(x);
+#endif
+	(void)hw;
+	return popcount64(x);
+}
+
+static MCC_INLINE int count6(int hw, uint64_t x0, uint64_t x1, uint64_t x2,
+    uint64_t x3, uint64_t x4, uint64_t x5)
+{
+#if MCC_POPCNT_DISPATCH || MCC_POPCNT_ALWAYS
+	if (hw)
+		return __builtin_popcountll(x0) + __builtin_popcountll(x1) +
+		    __builtin_popcountll(x2) + __builtin_popcountll(x3) +
+		    __builtin_popcountll(x4) + __builtin_popcountll(x5);
+#endif
+	(void)hw;
+	return popcount6(x0, x1, x2, x3, x4, x5);
+}
+
+/* The set bits of a over the cells of mask c. */
+static MCC_INLINE int count_in(int hw, const mcc_cyl_t *a, int w, uint64_t c)
+{
+	return count6(hw, a->bits[0][w] & c, a->bits[1][w] & c,
+	    a->bits[2][w] & c, a->bits[3][w] & c, a->bits[4][w] & c,
+	    a->bits[5][w] & c);
+}
+
+static MCC_INLINE float similarity(int hw, const mcc_cyl_t *a, unsigned ia,
+    const mcc_cyl_t *b, unsigned ib)
+{
+	const int afull = (ia & MCC_FULL) != 0, bfull = (ib & MCC_FULL) != 0;
+	/* a's bits lie in a's mask: if b is full, a & common = a (and the
+	 * other way round), so the stored count is the count */
+	int na = bfull ? (int)(ia & ~MCC_FULL) : 0;
+	int nb = afull ? (int)(ib & ~MCC_FULL) : 0, nx = 0;
+	if (afull && bfull) {
+		/* common = the in-R cells, which hold both: no mask */
+		for (int w = 0; w < MCC_WORDS; w++)
+			nx += count6(hw, a->bits[0][w] ^ b->bits[0][w],
+			    a->bits[1][w] ^ b->bits[1][w],
+			    a->bits[2][w] ^ b->bits[2][w],
+			    a->bits[3][w] ^ b->bits[3][w],
+			    a->bits[4][w] ^ b->bits[4][w],
+			    a->bits[5][w] ^ b->bits[5][w]);
+	} else {
+		uint64_t common[MCC_WORDS];
+		int nc = 0;
+		for (int w = 0; w < MCC_WORDS; w++) {
+			common[w] = a->mask[w] & b->mask[w];
+			nc += count1(hw, common[w]);
+		}
+		if ((float)nc < MCC_MIN_ME * (float)MCC_INR_CELLS)
+			return 0.0f;
+		for (int w = 0; w < MCC_WORDS; w++) {
+			const uint64_t c = common[w];
+			if (!bfull)
+				na += count_in(hw, a, w, c);
+			if (!afull)
+				nb += count_in(hw, b, w, c);
+			nx += count6(hw, (a->bits[0][w] ^ b->bits[0][w]) & c,
+			    (a->bits[1][w] ^ b->bits[1][w]) & c,
+			    (a->bits[2][w] ^ b->bits[2][w]) & c,
+			    (a->bits[3][w] ^ b->bits[3][w]) & c,
+			    (a->bits[4][w] ^ b->bits[4][w]) & c,
+			    (a->bits[5][w] ^ b->bits[5][w]) & c);
+		}
+	}
+	if (na + nb == 0)
+		return 0.0f;
+	return 1.0f - sqrtf((float)nx) / (sqrtf((float)na) + sqrtf((float)nb));
+}
+
+#if MCC_POPCNT_DISPATCH
+__attribute__((target("popcnt"))) static float similarity_popcnt(
+    const mcc_cyl_t *a, unsigned ia, const mcc_cyl_t *b, unsigned ib)
+{
+	return similarity(1, a, ia, b, ib);
+}
+#endif
+
+float mcc_cyl_similarity(const mcc_cyl_t *a, unsigned ia, const mcc_cyl_t *b,
+    unsigned ib)
+{
+#if MCC_POPCNT_DISPATCH
+	if (__builtin_cpu_supports("popcnt"))
+		return similarity_popcnt(a, ia, b, ib);
+	return similarity(0, a, ia, b, ib);
+#else
+	return similarity(MCC_POPCNT_ALWAYS, a, ia, b, ib);
+#endif
+}
