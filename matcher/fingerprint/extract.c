@@ -85,9 +85,17 @@ int amana_fp_extract(const uint8_t *pixels, uint32_t width, uint32_t height,
 	int err = resample(pixels, (int)width, (int)height, dpi, &im);
 	if (err != AMANA_OK)
 		return err;
+	int bw = (im.w + EXT_B - 1) / EXT_B, bh = (im.h + EXT_B - 1) / EXT_B;
+	float *contrast = malloc((size_t)bw * (size_t)bh * sizeof(float));
+	if (contrast == NULL || ext_block_contrast(&im, bw, bh, contrast) != AMANA_OK) {
+		free(contrast);
+		free(im.px);
+		return AMANA_ERR_NOMEM;
+	}
 	normalise(&im);
 	ext_field_t f;
-	err = ext_field_compute(&im, &f);
+	err = ext_field_compute(&im, contrast, &f);
+	free(contrast);
 	if (err != AMANA_OK) {
 		free(im.px);
 		return err;
