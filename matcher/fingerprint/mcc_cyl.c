@@ -15,6 +15,13 @@
 #include "mcc_bits.h"
 #include "mcc_tables.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#define MCC_SPLAT4 1 /* x86-64 baseline: a window row is one SSE operation */
+#else
+#define MCC_SPLAT4 0
+#endif
+
 /* (int)ceilf(v) and (int)floorf(v) for |v| < 2^31 without a libm call
  * (newlib's are software on the M4); cell offsets here are below 100. */
 static inline int ceil_int(float v)
@@ -87,6 +94,79 @@ static int disk_inside(const mcc_rows_t *rows, float cx, float cy)
 	return 1;
 }
 
+/* One neighbour's cells: columns a0..a1, rows b0..b1, and its Gaussian
+ * weights along each (zero outside the window). */
+typedef struct mcc_window {
+	int a0, a1, b0, b1;
+	float gx[MCC_NS], gy[MCC_NS];
+#if MCC_SPLAT4
+	int s0;      /* first of 4 columns holding the window, or -1 */
+	float g4[4]; /* gx over them, 0 outside the window */
+#endif
+} mcc_window_t;
+
+/* The window's columns as one 4-lane row when they fit (reach < 2 cells,
+ * so they always do), whose lanes outside the window weigh 0. */
+static inline void window_lanes(mcc_window_t *win)
+{
+#if MCC_SPLAT4
+	win->s0 = -1;
+	if (win->a1 - win->a0 >= 4)
+		return;
+	win->s0 = win->a0 < MCC_NS - 4 ? win->a0 : MCC_NS - 4;
+	for (int l = 0; l < 4; l++) {
+		int i = win->s0 + l;
+		win->g4[l] = i >= win->a0 && i <= win->a1 ? win->gx[i] : 0.0f;
+	}
+#else
+	(void)win;
+#endif
+}
+
+/* Adds gd * gy[j] * gx[i] to each cell of the window in plane and sets the
+ * cell's bit once its sum reaches MU_PSI: sums only grow, so a cell is 1
+ * from that moment on and no threshold pass is needed afterwards. */
+static inline __attribute__((always_inline)) void splat(
+    const mcc_window_t *win, float gd, float *plane,
+    uint64_t *bits)
+{
+#if MCC_SPLAT4
+	/* one 4-lane row from s0: a lane outside the window adds w * 0 = 0
+	 * to its cell (sums are >= +0, so unchanged) and can only set a bit
+	 * that is already set (the cell's sum reached MU_PSI while in some
+	 * window, and that set it) */
+	if (win->s0 >= 0) {
+		const int s0 = win->s0;
+		const __m128 g = _mm_loadu_ps(win->g4);
+		const __m128 mu = _mm_set1_ps(MCC_MU_PSI);
+		for (int j = win->b0; j <= win->b1; j++) {
+			float *p = plane + j * MCC_NS + s0;
+			__m128 acc = _mm_add_ps(_mm_loadu_ps(p),
+			    _mm_mul_ps(_mm_set1_ps(gd * win->gy[j]), g));
+			_mm_storeu_ps(p, acc);
+			unsigned rm = (unsigned)_mm_movemask_ps(
+			    _mm_cmpge_ps(acc, mu)) << s0;
+			bits[(j * MCC_NS) >> 6] |= (uint64_t)rm <<
+			    ((j * MCC_NS) & 63);
+		}
+		return;
+	}
+#endif
+	for (int j = win->b0; j <= win->b1; j++) {
+		float w = gd * win->gy[j];
+		unsigned rm = 0; /* this row's new bits */
+		for (int i = win->a0; i <= win->a1; i++) {
+			int cell = j * MCC_NS + i;
+			float acc = plane[cell] + w * win->gx[i];
+			plane[cell] = acc;
+			if (acc >= MCC_MU_PSI)
+				rm |= 1u << i;
+		}
+		/* a row of NS = 16 cells lies in one word */
+		bits[(j * MCC_NS) >> 6] |= (uint64_t)rm << ((j * MCC_NS) & 63);
+	}
+}
+
 int mcc_cyl_build(const amana_fp_template_t *t, unsigned idx,
     const mcc_rows_t *rows, float *sum, mcc_cyl_t *out, uint16_t *info)
 {
@@ -150,37 +230,24 @@ int mcc_cyl_build(const amana_fp_template_t *t, unsigned idx,
 		b1 = b1 >= MCC_NS ? MCC_NS - 1 : b1;
 		if (a0 > a1 || b0 > b1)
 			continue;
-		float gx[MCC_NS], gy[MCC_NS];
+		mcc_window_t win;
+		win.a0 = a0;
+		win.a1 = a1;
+		win.b0 = b0;
+		win.b1 = b1;
 		for (int i = a0; i <= a1; i++)
-			gx[i] = gs_at(((float)i - cu) * MCC_DS);
+			win.gx[i] = gs_at(((float)i - cu) * MCC_DS);
 		for (int j = b0; j <= b1; j++)
-			gy[j] = gs_at(((float)j - cv) * MCC_DS);
+			win.gy[j] = gs_at(((float)j - cv) * MCC_DS);
+		window_lanes(&win);
 		/* the distance of the direction difference to each bin
 		 * centre, from a table (gen_tables.py, checked against the
 		 * float expression by test_fp_compare) */
 		const uint8_t *dbin = mcc_dbin[(m->angle - n->angle) & 255];
 		for (int d = 0; d < MCC_ND; d++) {
 			float gd = mcc_gd[dbin[d]];
-			if (gd < MCC_GD_MIN)
-				continue;
-			/* sums only grow, so a cell is 1 from the moment its
-			 * sum reaches MU_PSI: no threshold pass afterwards */
-			float *plane = sum + d * MCC_CELLS;
-			uint64_t *bits = out->bits[d];
-			for (int j = b0; j <= b1; j++) {
-				float w = gd * gy[j];
-				unsigned rm = 0; /* this row's new bits */
-				for (int i = a0; i <= a1; i++) {
-					int cell = j * MCC_NS + i;
-					float acc = plane[cell] + w * gx[i];
-					plane[cell] = acc;
-					if (acc >= MCC_MU_PSI)
-						rm |= 1u << i;
-				}
-				/* a row of NS = 16 cells lies in one word */
-				bits[(j * MCC_NS) >> 6] |= (uint64_t)rm <<
-				    ((j * MCC_NS) & 63);
-			}
+			if (gd >= MCC_GD_MIN)
+				splat(&win, gd, sum + d * MCC_CELLS, out->bits[d]);
 		}
 	}
 	memset(sum, 0, MCC_ND * MCC_CELLS * sizeof(float));

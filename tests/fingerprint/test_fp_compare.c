@@ -9,6 +9,7 @@
 #include "amana/err.h"
 #include "amana/fp.h"
 #include "check.h"
+#include "mcc.h"
 #include "mcc_tables.h"
 
 static _Alignas(8) uint8_t work[AMANA_FP_COMPARE_WORK_BYTES + 8];
@@ -95,6 +96,56 @@ static void check_direction_bins(void)
 	CHECK_EQ(bad, 0);
 }
 
+/* Every way of counting bits this CPU has (mcc_sim.c) gives the very
+ * same similarity, over the cylinders of two templates: full and partial
+ * ones, matching and not. Returns the pairs above 0.5. */
+static int check_similarity_methods(const amana_fp_template_t *t0,
+    const amana_fp_template_t *t1)
+{
+	static mcc_cyl_t cyl[2][AMANA_FP_MAX_MINUTIAE];
+	static uint16_t info[2][AMANA_FP_MAX_MINUTIAE];
+	static uint8_t ok[2][AMANA_FP_MAX_MINUTIAE];
+	static float sum[MCC_ND * MCC_CELLS];
+	static int16_t pts[2 * AMANA_FP_MAX_MINUTIAE + 2][2];
+	static float edge[AMANA_FP_MAX_MINUTIAE + 1][3];
+	static mcc_rows_t rows;
+	const amana_fp_template_t *t[2] = {t0, t1};
+	for (int k = 0; k < 2; k++) {
+		mcc_rows_build(t[k], pts, edge, &rows);
+		memset(sum, 0, sizeof(sum));
+		for (unsigned i = 0; i < t[k]->count; i++)
+			ok[k][i] = (uint8_t)mcc_cyl_build(t[k], i, &rows, sum,
+			    &cyl[k][i], &info[k][i]);
+	}
+	int full[3] = {0, 0, 0}, methods[3] = {0, 0, 0}, high = 0, bad = 0;
+	for (unsigned i = 0; i < t0->count; i++)
+		for (unsigned j = 0; j < t1->count; j++) {
+			if (!ok[0][i] || !ok[1][j])
+				continue;
+			const mcc_cyl_t *a = &cyl[0][i], *b = &cyl[1][j];
+			unsigned ia = info[0][i], ib = info[1][j];
+			float ref = mcc_cyl_similarity_by(MCC_SIM_SWAR, a, ia, b, ib);
+			float any = mcc_cyl_similarity(a, ia, b, ib);
+			bad += memcmp(&ref, &any, sizeof(float)) != 0;
+			full[((ia & MCC_FULL) != 0) + ((ib & MCC_FULL) != 0)]++;
+			high += ref > 0.5f;
+			for (int m = MCC_SIM_SWAR; m <= MCC_SIM_AVX512; m++) {
+				float v = mcc_cyl_similarity_by(m, a, ia, b, ib);
+				if (v == -1.0f)
+					continue;
+				methods[m]++;
+				bad += memcmp(&ref, &v, sizeof(float)) != 0;
+			}
+		}
+	printf("similarity methods: swar %d, popcnt %d, avx512 %d pairs; "
+	    "full 0/1/2: %d/%d/%d; above 0.5: %d\n", methods[0], methods[1],
+	    methods[2], full[0], full[1], full[2], high);
+	CHECK_EQ(bad, 0);
+	CHECK(full[0] > 0 && full[1] > 0 && full[2] > 0);
+	CHECK(methods[0] > 0);
+	return high;
+}
+
 int main(void)
 {
 	check_direction_bins();
@@ -107,6 +158,9 @@ int main(void)
 	CHECK(self > 0.5f);
 	CHECK(other < 0.2f);
 	CHECK(self > other);
+	move(&a, 20, 6, -4, &r);
+	CHECK(check_similarity_methods(&a, &r) > 0);
+	check_similarity_methods(&a, &b);
 	/* invariance: rotations up to 45 degrees with shifts */
 	const double degs[] = {10, -25, 45, 90};
 	const int shifts[][2] = {{15, -10}, {-20, 5}, {8, 8}, {0, 0}};
