@@ -43,8 +43,10 @@ int ext_enhance(const ext_img_t *img, const ext_field_t *f, uint8_t *ridge);
 /* Thinning to a one-pixel skeleton (in place). */
 void ext_thin(uint8_t *b, int w, int h);
 
-/* Minutiae from the skeleton, validated; t->count set, best first. */
-int ext_minutiae(const uint8_t *skel, int w, int h, const ext_field_t *f,
+/* Minutiae from the skeleton, validated; t->count set, best first. ridges
+ * is the binary image before thinning (it gives a bifurcation's sense). */
+int ext_minutiae(const uint8_t *skel, const uint8_t *ridges, int w, int h,
+    const ext_field_t *f,
     amana_fp_template_t *t);
 
 #endif

@@ -100,7 +100,7 @@ int amana_fp_extract(const uint8_t *pixels, uint32_t width, uint32_t height,
 		free(im.px);
 		return err;
 	}
-	uint8_t *bin = malloc((size_t)im.w * (size_t)im.h);
+	uint8_t *bin = malloc((size_t)im.w * (size_t)im.h * 2);
 	if (bin == NULL) {
 		ext_field_free(&f);
 		free(im.px);
@@ -112,8 +112,10 @@ int amana_fp_extract(const uint8_t *pixels, uint32_t width, uint32_t height,
 	t.height = (uint16_t)im.h;
 	err = ext_enhance(&im, &f, bin);
 	if (err == AMANA_OK) {
+		uint8_t *ridges = bin + (size_t)im.w * (size_t)im.h;
+		memcpy(ridges, bin, (size_t)im.w * (size_t)im.h);
 		ext_thin(bin, im.w, im.h);
-		err = ext_minutiae(bin, im.w, im.h, &f, &t);
+		err = ext_minutiae(bin, ridges, im.w, im.h, &f, &t);
 	}
 	int fg = 0;
 	float coh = 0;

@@ -225,6 +225,55 @@ static void minutiae_test(void)
 	CHECK(t.count <= 6); /* the rest of the pattern is plain ridges */
 }
 
+/* The same pattern turned by 90, 180 and 270 degrees (exact pixel
+ * permutations): the ending and the bifurcation turn with it, and so do
+ * their directions, in every quadrant (the sense of a bifurcation comes
+ * from the binary ridges, of an ending from its traced branch). */
+static void rotation_test(void)
+{
+	static uint8_t g[W * H], r[W * H];
+	draw_minutiae(g);
+	for (int q = 1; q < 4; q++) {
+		/* r(x, y) = g(f^q(x, y)) with f(x, y) = (W-1-y, x): the pattern
+		 * turned a quarter counter-clockwise on the screen q times, so
+		 * an ISO angle grows by 64 a turn */
+		for (int y = 0; y < H; y++)
+			for (int x = 0; x < W; x++) {
+				int sx = x, sy = y;
+				for (int k = 0; k < q; k++) {
+					int tx = W - 1 - sy, ty = sx;
+					sx = tx;
+					sy = ty;
+				}
+				r[y * W + x] = g[sy * W + sx];
+			}
+		amana_fp_template_t t;
+		int qual;
+		CHECK_EQ(amana_fp_extract(r, W, H, 500, &t, &qual), AMANA_OK);
+		int ending = 0, bif = 0;
+		for (unsigned i = 0; i < t.count; i++) {
+			const amana_fp_minutia_t *m = &t.minutiae[i];
+			/* undo the turn: the original position and angle */
+			int x = m->x, y = m->y;
+			for (int k = 0; k < q; k++) {
+				int tx = W - 1 - y, ty = x;
+				x = tx;
+				y = ty;
+			}
+			int a = (m->angle - 64 * q) & 255;
+			int dl = abs(((a - 128 + 128) & 255) - 128), dr = abs(((a + 128) & 255) - 128);
+			ending += m->type == AMANA_FP_TYPE_ENDING && abs(x - 150) <= 10 &&
+			    abs(y - 160) <= 4 && dl <= 12;
+			bif += m->type == AMANA_FP_TYPE_BIFURCATION && x >= 200 && x <= 226 &&
+			    abs(y - 220) <= 4 && dr <= 12;
+		}
+		printf("turned %d degrees: %u minutiae, ending %d, bifurcation %d\n", 90 * q,
+		    t.count, ending, bif);
+		CHECK_EQ(ending, 1);
+		CHECK_EQ(bif, 1);
+	}
+}
+
 static void limits_test(void)
 {
 	static uint8_t g[2001 * 120];
@@ -263,6 +312,7 @@ int main(void)
 	stage_tests();
 	contrast_test();
 	minutiae_test();
+	rotation_test();
 	limits_test();
 	return check_done();
 }
