@@ -61,6 +61,15 @@ ok "${CHECK[@]}" "$T/resp.cbor"
 has "ACCEPTED"
 ok "${CHECK[@]}" "$T/resp.cbor" --json
 has '"accepted":true'
+# an element the credential does not hold: accepted (a holder may decline),
+# and the officer is told what did not come
+ok "$VERIFY" request --doctype $ID --element family_name --element sex \
+	--verifier "Border post 7" -o "$T/req5.cbor"
+ok "$AMANA" present "$T/req5.cbor" --wallet "$T/w" --yes -o "$T/resp5.cbor"
+ok "${CHECK[@]}" "$T/resp5.cbor" --request "$T/req5.cbor"
+has "requested, NOT disclosed: sex"
+ok "${CHECK[@]}" "$T/resp5.cbor" --request "$T/req5.cbor" --json
+has '"not_disclosed":.{"namespace":"org.amana.worker.identity.1","identifier":"sex"}'
 # tampered: one byte of the response
 python3 - "$T/resp.cbor" "$T/tampered.cbor" <<'PY'
 import sys
