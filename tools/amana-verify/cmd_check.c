@@ -117,11 +117,22 @@ static void json_not_disclosed(cli_json_t *j, const amana_request_t *req,
 	cli_json_close(j);
 }
 
+/* Whether every document's status was checked (and passed). */
+static bool status_checked(const amana_verify_result_t *res)
+{
+	for (size_t d = 0; d < res->ndocs; d++)
+		if (res->docs[d].checks[AMANA_CHECK_STATUS].state != AMANA_CHECK_PASS)
+			return false;
+	return res->ndocs > 0;
+}
+
 static void print_text(const amana_verify_result_t *res, const amana_request_t *req)
 {
 	printf("DeviceResponse: %s", res->accepted ? "ACCEPTED" : "REJECTED");
 	if (!res->accepted)
 		printf(" (%s)", amana_strerr(res->reason));
+	else if (!status_checked(res)) /* revoked credentials pass unseen */
+		printf(" (revocation status NOT checked)");
 	printf("\n");
 	if (res->response.state == AMANA_CHECK_FAIL)
 		printf("  fail  response     %s [%d]\n", res->response.detail, res->response.reason);
@@ -152,8 +163,13 @@ static void print_text(const amana_verify_result_t *res, const amana_request_t *
 		if (doc->nelements > 0)
 			printf(res->accepted ? "  disclosed:\n" :
 			    "  claimed, NOT verified (the response was rejected):\n");
+		/* the same identifier may come from two namespaces: name them then */
+		bool one_ns = true;
+		for (size_t e = 1; e < doc->nelements; e++)
+			one_ns = one_ns && strcmp(doc->elements[e].ns, doc->elements[0].ns) == 0;
 		for (size_t e = 0; e < doc->nelements; e++)
-			printf("    %s = %s\n", doc->elements[e].id, doc->elements[e].value);
+			printf("    %s%s%s = %s\n", one_ns ? "" : doc->elements[e].ns,
+			    one_ns ? "" : " ", doc->elements[e].id, doc->elements[e].value);
 		print_not_disclosed(req, doc);
 	}
 }
@@ -183,6 +199,8 @@ static void print_json(const amana_verify_result_t *res, const amana_request_t *
 	cli_json_int(&j, res->reason);
 	cli_json_key(&j, "reason_text");
 	cli_json_str(&j, amana_strerr(res->reason));
+	cli_json_key(&j, "status_checked");
+	cli_json_bool(&j, status_checked(res));
 	cli_json_key(&j, "response");
 	cli_json_array(&j);
 	json_check(&j, "response", &res->response);
