@@ -113,6 +113,7 @@ static const err_row_t err_rows[] = {
 	{AMANA_ERR_VERIFY_NOT_REQUESTED, C, "element disclosed without request"},
 	{AMANA_ERR_VERIFY_SIGNED_TIME, C, "signed outside the signer certificate validity"},
 	{AMANA_ERR_VERIFY_NO_STATUS, C, "no status information"},
+	{AMANA_ERR_VERIFY_CERT_USAGE, C, "signer certificate not made for signing documents"},
 	{AMANA_ERR_TRUST_SIG, C, "trust list signature invalid"},
 	{AMANA_ERR_TRUST_EXPIRED, C, "trust list expired"},
 	{AMANA_ERR_TRUST_EMPTY, D, "trust list holds no root"},

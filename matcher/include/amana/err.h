@@ -127,6 +127,7 @@ typedef enum amana_err {
 	AMANA_ERR_VERIFY_NOT_REQUESTED = -407, /* an element was disclosed unasked */
 	AMANA_ERR_VERIFY_SIGNED_TIME = -408, /* signed after the signer's cert expired */
 	AMANA_ERR_VERIFY_NO_STATUS = -409,   /* no status information to check */
+	AMANA_ERR_VERIFY_CERT_USAGE = -410,  /* the signer certificate is not a document signer */
 	AMANA_ERR_TRUST_SIG = -420,          /* the trust list signature is invalid */
 	AMANA_ERR_TRUST_EXPIRED = -421,      /* the trust list has expired */
 	AMANA_ERR_TRUST_EMPTY = -422,        /* the trust list holds no root */
