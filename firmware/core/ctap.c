@@ -26,6 +26,7 @@ int ctap_get_info(token_t *t, uint8_t *resp, size_t cap, size_t *len)
 	tcbor_w_t w;
 	bool uv = token_uv_supported(t);
 	bool enrolled = uv && token_uv_enrolled(t);
+	bool fingers = uv && token_uv_fingers_enrolled(t);
 	tcbor_w_init(&w, resp, cap);
 	tcbor_put_map(&w, uv ? 14 : 13);
 
@@ -54,7 +55,7 @@ int ctap_get_info(token_t *t, uint8_t *resp, size_t cap, size_t *len)
 	tcbor_put_bool(&w, false);
 	if (uv) {
 		tcbor_put_text(&w, "bioEnroll");
-		tcbor_put_bool(&w, enrolled);
+		tcbor_put_bool(&w, fingers);
 	}
 	tcbor_put_text(&w, "clientPin");
 	tcbor_put_bool(&w, token_pin_is_set(t));
@@ -62,7 +63,7 @@ int ctap_get_info(token_t *t, uint8_t *resp, size_t cap, size_t *len)
 	tcbor_put_bool(&w, true);
 	if (uv) {
 		tcbor_put_text(&w, "userVerificationMgmtPreview");
-		tcbor_put_bool(&w, enrolled);
+		tcbor_put_bool(&w, fingers);
 	}
 
 	tcbor_put_uint(&w, 0x05);

@@ -51,7 +51,10 @@
 #define CTAP_CMD_BIO_ENROLLMENT 0x09u
 #define CTAP_CMD_SELECTION 0x0Bu
 #define CTAP_CMD_BIO_ENROLLMENT_PRE 0x40u
-#define TOKEN_CMD_VENDOR_FACE 0x41u
+/* 0x40 and 0x41 are the CTAP 2.1 prototypes of bioEnrollment and
+ * credentialManagement that libfido2 sends to tokens without the final
+ * commands: a vendor command must not sit there (docs/0653). */
+#define TOKEN_CMD_VENDOR_FACE 0x50u
 
 /* CTAP status codes. */
 #define CTAP2_OK 0x00

@@ -145,6 +145,11 @@ bool token_uv_enrolled(const token_t *t)
 	return b->fingers != 0 || b->faces != 0;
 }
 
+bool token_uv_fingers_enrolled(const token_t *t)
+{
+	return bio_state_const(t)->fingers != 0;
+}
+
 uint32_t token_uv_modality(const token_t *t)
 {
 	return token_uv_supported(t)

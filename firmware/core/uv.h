@@ -37,6 +37,10 @@ bool token_uv_supported(const token_t *t);
 /* True when at least one reference (finger or face) is enrolled. */
 bool token_uv_enrolled(const token_t *t);
 
+/* True when at least one finger is enrolled: getInfo's "bioEnroll" speaks of
+ * authenticatorBioEnrollment, which enrols fingers only (docs/0653). */
+bool token_uv_fingers_enrolled(const token_t *t);
+
 /* uvModality for getInfo (FIDO registry USER_VERIFY_* bits), 0 if none. */
 uint32_t token_uv_modality(const token_t *t);
 
@@ -60,7 +64,7 @@ int token_bio_command(token_t *t, uint8_t cmd, const uint8_t *req, size_t len,
     uint8_t *resp, size_t cap, size_t *resp_len);
 
 /* Vendor command for face enrolment and removal (CTAP command byte
- * TOKEN_CMD_VENDOR_FACE, 0x41): same conventions as token_bio_command;
+ * TOKEN_CMD_VENDOR_FACE, 0x50): same conventions as token_bio_command;
  * the format is firmware B's and documented in their docs/ file. */
 int token_face_command(token_t *t, const uint8_t *req, size_t len,
     uint8_t *resp, size_t cap, size_t *resp_len);

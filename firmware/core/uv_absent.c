@@ -33,6 +33,12 @@ bool token_uv_enrolled(const token_t *t)
 	return false;
 }
 
+bool token_uv_fingers_enrolled(const token_t *t)
+{
+	(void)t;
+	return false;
+}
+
 uint32_t token_uv_modality(const token_t *t)
 {
 	(void)t;

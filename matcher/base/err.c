@@ -113,6 +113,7 @@ static const err_row_t err_rows[] = {
 	{AMANA_ERR_VERIFY_NOT_REQUESTED, C, "element disclosed without request"},
 	{AMANA_ERR_VERIFY_SIGNED_TIME, C, "signed outside the signer certificate validity"},
 	{AMANA_ERR_VERIFY_NO_STATUS, C, "no status information"},
+	{AMANA_ERR_VERIFY_CERT_USAGE, C, "signer certificate not made for signing documents"},
 	{AMANA_ERR_TRUST_SIG, C, "trust list signature invalid"},
 	{AMANA_ERR_TRUST_EXPIRED, C, "trust list expired"},
 	{AMANA_ERR_TRUST_EMPTY, D, "trust list holds no root"},
@@ -154,6 +155,7 @@ static const err_row_t err_rows[] = {
 	{AMANA_ERR_VAULT_WORDS, D, "recovery words are invalid (typo or checksum)"},
 	{AMANA_ERR_VAULT_NAME, C, "no vault entry of that name"},
 	{AMANA_ERR_VAULT_TOKEN, C, "the token did not release the vault secret"},
+	{AMANA_ERR_VAULT_BUSY, S, "the vault is open in another program (try again when it is done)"},
 
 	/* token, firmware, FIDO client (-600 .. -699) */
 	/* token transport and CTAP core (-600 .. -649) */

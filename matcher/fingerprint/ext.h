@@ -24,8 +24,16 @@ typedef struct ext_field {
 	float *period;       /* ridge period, pixels */
 } ext_field_t;
 
-/* Segmentation, orientation and frequency of img (normalised). */
-int ext_field_compute(const ext_img_t *img, ext_field_t *f);
+/* Standard deviation of the grey levels of raw (before normalisation) over
+ * the 16x16 window centred on each 8x8 block (clipped at the image's
+ * edge), into out[bw * bh] with bw, bh the block counts of raw. */
+int ext_block_contrast(const ext_img_t *raw, int bw, int bh, float *out);
+
+/* Segmentation, orientation and frequency of img (normalised). contrast
+ * (ext_block_contrast of the image before normalisation, or NULL to skip
+ * that test) keeps out blocks far fainter than the print's strong ones. */
+int ext_field_compute(const ext_img_t *img, const float *contrast,
+    ext_field_t *f);
 void ext_field_free(ext_field_t *f);
 
 /* Contextual (oriented, frequency-tuned) filtering and binarisation:
@@ -35,8 +43,10 @@ int ext_enhance(const ext_img_t *img, const ext_field_t *f, uint8_t *ridge);
 /* Thinning to a one-pixel skeleton (in place). */
 void ext_thin(uint8_t *b, int w, int h);
 
-/* Minutiae from the skeleton, validated; t->count set, best first. */
-int ext_minutiae(const uint8_t *skel, int w, int h, const ext_field_t *f,
+/* Minutiae from the skeleton, validated; t->count set, best first. ridges
+ * is the binary image before thinning (it gives a bifurcation's sense). */
+int ext_minutiae(const uint8_t *skel, const uint8_t *ridges, int w, int h,
+    const ext_field_t *f,
     amana_fp_template_t *t);
 
 #endif

@@ -4,9 +4,11 @@
  * Gerez 2002) over a 16x16 window per 8x8 block, then the doubled-angle
  * vectors are smoothed with a Gaussian over blocks, weighted by coherence,
  * which repairs noisy blocks from their neighbours.
- * Foreground: gradient energy per block against a fraction of the image's
- * strong blocks, then morphological clean-up (largest region, holes
- * filled). Period: x-signature (Hong, Wan, Jain 1998) along the normal to
+ * Foreground: coherent gradient energy per block against a fraction of the
+ * image's strong blocks, the raw grey-level contrast likewise (the energy
+ * is measured after normalisation, which evens out faint and strong
+ * blocks), even ridge spacing around the block, then morphological
+ * clean-up (largest region, holes filled). Period: x-signature (Hong, Wan, Jain 1998) along the normal to
  * the ridges, measured from the spacing of its minima; blocks without a
  * clear answer take the median of the others, then the map is smoothed. */
 #include <math.h>
@@ -23,9 +25,10 @@ static int cmp_float(const void *a, const void *b)
 }
 
 #define ORI_SIGMA 1.5f     /* orientation smoothing, blocks */
-#define SEG_ENERGY 0.10f
-#define SEG_COH 0.15f
+#define SEG_ENERGY 0.08f
+#define SEG_COH 0.12f
 #define SEG_WIDE 0.0f
+#define SEG_CONTRAST 0.25f /* grey-level deviation, share of the strong blocks' */
 #define SEG_SPACING 1.6f   /* largest / smallest ridge spacing in a block */
 #define SEG_PERIODIC 0.3f  /* share of neighbours with even ridges */
 
@@ -184,7 +187,7 @@ static float block_period(const ext_img_t *im, float cx, float cy, float th)
 	return (p >= 3.0f && p <= 20.0f) ? p : 0.0f;
 }
 
-int ext_field_compute(const ext_img_t *im, ext_field_t *f)
+int ext_field_compute(const ext_img_t *im, const float *contrast, ext_field_t *f)
 {
 	int w = im->w, h = im->h;
 	int bw = (w + EXT_B - 1) / EXT_B, bh = (h + EXT_B - 1) / EXT_B, nb = bw * bh;
@@ -307,6 +310,17 @@ int ext_field_compute(const ext_img_t *im, ext_field_t *f)
 	for (int k = 0; k < nb; k++)
 		f->mask[k] = tmp[k] > SEG_ENERGY * strong && f->coh[k] > SEG_COH &&
 		    wide[k] > SEG_WIDE;
+	/* the normalised image has the same variance everywhere, so the
+	 * faint rim of a light or dry touch (and a sensor's striped
+	 * background) can pass the tests above; the raw grey levels tell it
+	 * from the print */
+	if (contrast != NULL) {
+		memcpy(sorted, contrast, (size_t)nb * sizeof(float));
+		qsort(sorted, (size_t)nb, sizeof(float), cmp_float);
+		float bar = SEG_CONTRAST * sorted[(nb * 95) / 100];
+		for (int k = 0; k < nb; k++)
+			f->mask[k] = f->mask[k] && contrast[k] > bar;
+	}
 	free(wide);
 	majority(f->mask, bw, bh, sorted);
 	majority(f->mask, bw, bh, sorted);

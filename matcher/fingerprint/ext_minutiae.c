@@ -6,11 +6,11 @@
  * ridge period or two: a branch that meets another candidate that soon is
  * a spur, a short ridge or a bridge, and both ends go. Candidates closer
  * than half a ridge period are noise clusters (pores, holes) and go too.
- * The direction is the orientation field's, turned towards the traced
- * ridge: into the ridge for an ending, between the two forks for a
- * bifurcation (so an ending and the bifurcation that pressure can turn it
- * into point the same way). Quality is the block coherence scaled by the
- * distance to the foreground edge. */
+ * The direction is the orientation field's, turned into the ridge for an
+ * ending (its traced branch) and between the two forks for a bifurcation
+ * (the valley side in the binary ridges), so an ending and the bifurcation
+ * that pressure can turn it into point the same way. Quality is the block
+ * coherence scaled by the distance to the foreground edge. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +22,7 @@
 #define EXT_EDGE 1          /* blocks of foreground a candidate needs around */
 #define EXT_TRACE 1.0f      /* branch length checked, in ridge periods */
 #define EXT_CLUSTER 0.5f    /* closer candidates are noise, in periods */
+#define EXT_SENSE_REACH 0.7f /* bifurcation sense read this far, periods */
 #define EXT_BROKEN 0.0f     /* facing endings closer are a broken ridge (off:
                                * MCC tolerates the pair better than a loss) */
 
@@ -84,8 +85,31 @@ static int trace(const uint8_t *s, int w, int h, int x, int y, int k, int len,
 	return n;
 }
 
-int ext_minutiae(const uint8_t *s, int w, int h, const ext_field_t *f,
-    amana_fp_template_t *t)
+/* Ridge pixels of the binary image ahead of (x, y) along th minus those
+ * behind, from 2 to reach pixels out. A bifurcation's stem is ridge on one
+ * side and the valley between its forks is on the other, a contrast the
+ * binary image shows within a ridge period. The traced skeleton branches
+ * (which still give an ending's sense) put about one bifurcation in seven
+ * the other way round from SecuGen's directions, and reading the sense
+ * here instead cut the FVC EER mean from 2.04% to 1.30% (docs/0121). */
+static int side_balance(const uint8_t *r, int w, int h, int x, int y, float th,
+    int reach)
+{
+	float ox = cosf(th), oy = sinf(th);
+	int bal = 0;
+	for (int d = 2; d <= reach; d++)
+		for (int sgn = -1; sgn <= 1; sgn += 2) {
+			int xx = x + (int)lroundf((float)(sgn * d) * ox);
+			int yy = y + (int)lroundf((float)(sgn * d) * oy);
+			if (xx < 0 || yy < 0 || xx >= w || yy >= h)
+				continue;
+			bal += sgn * r[yy * w + xx];
+		}
+	return bal;
+}
+
+int ext_minutiae(const uint8_t *s, const uint8_t *ridges, int w, int h,
+    const ext_field_t *f, amana_fp_template_t *t)
 {
 	cand_t *c = malloc(MAX_CAND * sizeof(cand_t));
 	if (c == NULL)
@@ -138,14 +162,20 @@ int ext_minutiae(const uint8_t *s, int w, int h, const ext_field_t *f,
 			if (bad || nbr != (cn == 1 ? 1 : 3))
 				continue;
 			/* the orientation field gives the direction modulo pi; the
-			 * branches give the sense: the ending's one branch, or the
-			 * two forks of a bifurcation against its stem (a majority
-			 * of signs, robust to a short or bent branch) */
+			 * sense of an ending from its traced branch (into the
+			 * ridge), of a bifurcation from the binary ridges around it
+			 * (towards the valley between its forks) */
 			float th = f->theta[b];
 			float ox = cosf(th), oy = sinf(th), vote = 0;
 			for (int i = 0; i < nbr; i++) {
 				float pr = ox * vx[i] + oy * vy[i];
 				vote += pr > 0 ? 1.0f : pr < 0 ? -1.0f : 0.0f;
+			}
+			if (cn == 3) {
+				int bal = side_balance(ridges, w, h, x, y, th,
+				    (int)lroundf(EXT_SENSE_REACH * per));
+				if (bal != 0)
+					vote = (float)-bal;
 			}
 			if (vote < 0)
 				th += 3.14159265f;

@@ -85,14 +85,22 @@ int amana_fp_extract(const uint8_t *pixels, uint32_t width, uint32_t height,
 	int err = resample(pixels, (int)width, (int)height, dpi, &im);
 	if (err != AMANA_OK)
 		return err;
+	int bw = (im.w + EXT_B - 1) / EXT_B, bh = (im.h + EXT_B - 1) / EXT_B;
+	float *contrast = malloc((size_t)bw * (size_t)bh * sizeof(float));
+	if (contrast == NULL || ext_block_contrast(&im, bw, bh, contrast) != AMANA_OK) {
+		free(contrast);
+		free(im.px);
+		return AMANA_ERR_NOMEM;
+	}
 	normalise(&im);
 	ext_field_t f;
-	err = ext_field_compute(&im, &f);
+	err = ext_field_compute(&im, contrast, &f);
+	free(contrast);
 	if (err != AMANA_OK) {
 		free(im.px);
 		return err;
 	}
-	uint8_t *bin = malloc((size_t)im.w * (size_t)im.h);
+	uint8_t *bin = malloc((size_t)im.w * (size_t)im.h * 2);
 	if (bin == NULL) {
 		ext_field_free(&f);
 		free(im.px);
@@ -104,8 +112,10 @@ int amana_fp_extract(const uint8_t *pixels, uint32_t width, uint32_t height,
 	t.height = (uint16_t)im.h;
 	err = ext_enhance(&im, &f, bin);
 	if (err == AMANA_OK) {
+		uint8_t *ridges = bin + (size_t)im.w * (size_t)im.h;
+		memcpy(ridges, bin, (size_t)im.w * (size_t)im.h);
 		ext_thin(bin, im.w, im.h);
-		err = ext_minutiae(bin, im.w, im.h, &f, &t);
+		err = ext_minutiae(bin, ridges, im.w, im.h, &f, &t);
 	}
 	int fg = 0;
 	float coh = 0;

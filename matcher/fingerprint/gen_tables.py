@@ -5,6 +5,7 @@ parameters, see mcc.h). Run from this folder after changing a parameter:
 Tables instead of expf/cosf keep the firmware free of libm and the result
 bit-identical on every platform."""
 import math
+import struct
 
 R, NS, ND = 70.0, 16, 6
 SIGMA_S = 28.0 / 3.0
@@ -48,4 +49,21 @@ for j in range(NS):
             inr[c // 64] |= 1 << (c % 64)
 print("static const uint64_t mcc_inr[4] = {%s};" % ", ".join("0x%016xull" % w for w in inr))
 print("#define MCC_INR_CELLS %d" % sum(bin(w).count("1") for w in inr))
+# per direction difference (m - n) & 255 and direction bin d, the index
+# into mcc_gd that mcc_cyl_build's float expression gives (each step
+# rounded to float as C does), so the build looks it up instead
+def f32(v):
+    return struct.unpack("f", struct.pack("f", v))[0]
+dbin = []
+for u in range(256):
+    dtheta = u - 256 if u >= 128 else u
+    for d in range(ND):
+        phi = f32(-128.0 + f32(f32(d + 0.5) * f32(256.0 / ND)))
+        diff = f32(phi - dtheta)
+        diff = f32(diff - 256.0) if diff > 128.0 else f32(diff + 256.0) if diff < -128.0 else diff
+        dbin.append(min(int(f32(abs(diff) + 0.5)), 128))
+print("static const uint8_t mcc_dbin[256][%d] = {" % ND)
+for u in range(0, 256, 2):
+    print("\t" + " ".join("{%s}," % ", ".join(str(v) for v in dbin[k * ND:(k + 1) * ND]) for k in (u, u + 1)))
+print("};")
 print("\n#endif")

@@ -74,6 +74,15 @@ int mcc_cyl_build(const amana_fp_template_t *t, unsigned idx,
 float mcc_cyl_similarity(const mcc_cyl_t *a, unsigned ia, const mcc_cyl_t *b,
     unsigned ib);
 
+/* The same by one way of counting bits, for the test that they all give
+ * the same bits: MCC_SIM_SWAR (portable), MCC_SIM_POPCNT (the x86-64 or
+ * AArch64 instruction), MCC_SIM_AVX512 (x86-64 AVX-512 VPOPCNTDQ).
+ * mcc_cyl_similarity takes the fastest this CPU has. -1 when it lacks
+ * the method's instructions. */
+enum { MCC_SIM_SWAR, MCC_SIM_POPCNT, MCC_SIM_AVX512 };
+float mcc_cyl_similarity_by(int method, const mcc_cyl_t *a, unsigned ia,
+    const mcc_cyl_t *b, unsigned ib);
+
 /* Angle helpers in units of 2 pi / 256. */
 static inline int mcc_angle_diff(int a, int b)
 {

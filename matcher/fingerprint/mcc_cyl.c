@@ -1,4 +1,4 @@
-/* mcc_cyl.c: building and comparing bit cylinders.
+/* mcc_cyl.c: building bit cylinders (mcc_sim.c compares them).
  *
  * A cylinder describes the neighbourhood of one minutia in the minutia's own
  * frame: NS x NS spatial cells by ND direction bins, each cell 1 when the
@@ -12,29 +12,15 @@
 #include <string.h>
 
 #include "mcc.h"
+#include "mcc_bits.h"
 #include "mcc_tables.h"
 
-/* SWAR popcount: no libgcc call and no CPU feature needed. On a 32-bit
- * core (the Cortex-M4 token) the two halves are added as nibble counts and
- * share one multiply. */
-static inline int popcount64(uint64_t v)
-{
-#if UINTPTR_MAX > 0xffffffffu
-	v = v - ((v >> 1) & 0x5555555555555555ull);
-	v = (v & 0x3333333333333333ull) + ((v >> 2) & 0x3333333333333333ull);
-	v = (v + (v >> 4)) & 0x0f0f0f0f0f0f0f0full;
-	return (int)((v * 0x0101010101010101ull) >> 56);
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#define MCC_SPLAT4 1 /* x86-64 baseline: a window row is one SSE operation */
 #else
-	uint32_t a = (uint32_t)v, b = (uint32_t)(v >> 32);
-	a = a - ((a >> 1) & 0x55555555u);
-	b = b - ((b >> 1) & 0x55555555u);
-	a = (a & 0x33333333u) + ((a >> 2) & 0x33333333u);
-	b = (b & 0x33333333u) + ((b >> 2) & 0x33333333u);
-	a += b; /* nibbles <= 8 */
-	a = (a & 0x0f0f0f0fu) + ((a >> 4) & 0x0f0f0f0fu);
-	return (int)((a * 0x01010101u) >> 24);
+#define MCC_SPLAT4 0
 #endif
-}
 
 /* (int)ceilf(v) and (int)floorf(v) for |v| < 2^31 without a libm call
  * (newlib's are software on the M4); cell offsets here are below 100. */
@@ -52,18 +38,6 @@ static inline int floor_int(float v)
 
 _Static_assert(MCC_ND == 6, "popcount6 adds six direction planes");
 _Static_assert(64 % MCC_NS == 0 && MCC_NS <= 32, "a cylinder row is one 32-bit run of one word");
-
-/* Total of the set bits of six words: two carry-save adders give the ones,
- * twos and fours of the per-bit sums, so three popcounts instead of six. */
-static inline int popcount6(uint64_t x0, uint64_t x1, uint64_t x2,
-    uint64_t x3, uint64_t x4, uint64_t x5)
-{
-	uint64_t s1 = x0 ^ x1 ^ x2, c1 = (x0 & x1) | (x2 & (x0 ^ x1));
-	uint64_t s2 = x3 ^ x4 ^ x5, c2 = (x3 & x4) | (x5 & (x3 ^ x4));
-	uint64_t ones = s1 ^ s2, c3 = s1 & s2;
-	uint64_t twos = c1 ^ c2 ^ c3, fours = (c1 & c2) | (c3 & (c1 ^ c2));
-	return popcount64(ones) + 2 * popcount64(twos) + 4 * popcount64(fours);
-}
 
 static float gs_at(float t)
 {
@@ -120,6 +94,79 @@ static int disk_inside(const mcc_rows_t *rows, float cx, float cy)
 	return 1;
 }
 
+/* One neighbour's cells: columns a0..a1, rows b0..b1, and its Gaussian
+ * weights along each (zero outside the window). */
+typedef struct mcc_window {
+	int a0, a1, b0, b1;
+	float gx[MCC_NS], gy[MCC_NS];
+#if MCC_SPLAT4
+	int s0;      /* first of 4 columns holding the window, or -1 */
+	float g4[4]; /* gx over them, 0 outside the window */
+#endif
+} mcc_window_t;
+
+/* The window's columns as one 4-lane row when they fit (reach < 2 cells,
+ * so they always do), whose lanes outside the window weigh 0. */
+static inline void window_lanes(mcc_window_t *win)
+{
+#if MCC_SPLAT4
+	win->s0 = -1;
+	if (win->a1 - win->a0 >= 4)
+		return;
+	win->s0 = win->a0 < MCC_NS - 4 ? win->a0 : MCC_NS - 4;
+	for (int l = 0; l < 4; l++) {
+		int i = win->s0 + l;
+		win->g4[l] = i >= win->a0 && i <= win->a1 ? win->gx[i] : 0.0f;
+	}
+#else
+	(void)win;
+#endif
+}
+
+/* Adds gd * gy[j] * gx[i] to each cell of the window in plane and sets the
+ * cell's bit once its sum reaches MU_PSI: sums only grow, so a cell is 1
+ * from that moment on and no threshold pass is needed afterwards. */
+static inline __attribute__((always_inline)) void splat(
+    const mcc_window_t *win, float gd, float *plane,
+    uint64_t *bits)
+{
+#if MCC_SPLAT4
+	/* one 4-lane row from s0: a lane outside the window adds w * 0 = 0
+	 * to its cell (sums are >= +0, so unchanged) and can only set a bit
+	 * that is already set (the cell's sum reached MU_PSI while in some
+	 * window, and that set it) */
+	if (win->s0 >= 0) {
+		const int s0 = win->s0;
+		const __m128 g = _mm_loadu_ps(win->g4);
+		const __m128 mu = _mm_set1_ps(MCC_MU_PSI);
+		for (int j = win->b0; j <= win->b1; j++) {
+			float *p = plane + j * MCC_NS + s0;
+			__m128 acc = _mm_add_ps(_mm_loadu_ps(p),
+			    _mm_mul_ps(_mm_set1_ps(gd * win->gy[j]), g));
+			_mm_storeu_ps(p, acc);
+			unsigned rm = (unsigned)_mm_movemask_ps(
+			    _mm_cmpge_ps(acc, mu)) << s0;
+			bits[(j * MCC_NS) >> 6] |= (uint64_t)rm <<
+			    ((j * MCC_NS) & 63);
+		}
+		return;
+	}
+#endif
+	for (int j = win->b0; j <= win->b1; j++) {
+		float w = gd * win->gy[j];
+		unsigned rm = 0; /* this row's new bits */
+		for (int i = win->a0; i <= win->a1; i++) {
+			int cell = j * MCC_NS + i;
+			float acc = plane[cell] + w * win->gx[i];
+			plane[cell] = acc;
+			if (acc >= MCC_MU_PSI)
+				rm |= 1u << i;
+		}
+		/* a row of NS = 16 cells lies in one word */
+		bits[(j * MCC_NS) >> 6] |= (uint64_t)rm << ((j * MCC_NS) & 63);
+	}
+}
+
 int mcc_cyl_build(const amana_fp_template_t *t, unsigned idx,
     const mcc_rows_t *rows, float *sum, mcc_cyl_t *out, uint16_t *info)
 {
@@ -143,14 +190,18 @@ int mcc_cyl_build(const amana_fp_template_t *t, unsigned idx,
 	for (int j = 0; j < MCC_NS && !all; j++) {
 		float x = (float)m->x - half * ux + ((float)j - half) * vx;
 		float y = (float)m->y - half * uy + ((float)j - half) * vy;
-		/* the in-R cells of a row are one run; x and y still step
-		 * through every cell before it, so their values (and the
-		 * result) are those of a walk over the whole row */
+		/* the in-R cells of a row are one run, never empty (NS = 16:
+		 * mcc_tables.h); x and y still step through every cell
+		 * before it, so their values (and the result) are those of a
+		 * walk over the whole row */
 		unsigned inr = (unsigned)(mcc_inr[(j * MCC_NS) >> 6] >>
 		    ((j * MCC_NS) & 63)) & 0xffffu;
 		unsigned row = 0; /* 32-bit shifts: cheap on the M4 */
-		for (int i = 0; inr >> i != 0; i++, x += ux, y += uy)
-			if ((inr >> i & 1u) && valid_at(rows, x, y))
+		int i = 0;
+		for (; (inr >> i & 1u) == 0; i++, x += ux, y += uy)
+			;
+		for (; inr >> i != 0; i++, x += ux, y += uy)
+			if (valid_at(rows, x, y))
 				row |= 1u << i;
 		out->mask[(j * MCC_NS) >> 6] |= (uint64_t)row << ((j * MCC_NS) & 63);
 		nvalid += popcount64(row);
@@ -179,40 +230,24 @@ int mcc_cyl_build(const amana_fp_template_t *t, unsigned idx,
 		b1 = b1 >= MCC_NS ? MCC_NS - 1 : b1;
 		if (a0 > a1 || b0 > b1)
 			continue;
-		float gx[MCC_NS], gy[MCC_NS];
+		mcc_window_t win;
+		win.a0 = a0;
+		win.a1 = a1;
+		win.b0 = b0;
+		win.b1 = b1;
 		for (int i = a0; i <= a1; i++)
-			gx[i] = gs_at(((float)i - cu) * MCC_DS);
+			win.gx[i] = gs_at(((float)i - cu) * MCC_DS);
 		for (int j = b0; j <= b1; j++)
-			gy[j] = gs_at(((float)j - cv) * MCC_DS);
-		int dtheta = mcc_angle_diff(m->angle, n->angle);
+			win.gy[j] = gs_at(((float)j - cv) * MCC_DS);
+		window_lanes(&win);
+		/* the distance of the direction difference to each bin
+		 * centre, from a table (gen_tables.py, checked against the
+		 * float expression by test_fp_compare) */
+		const uint8_t *dbin = mcc_dbin[(m->angle - n->angle) & 255];
 		for (int d = 0; d < MCC_ND; d++) {
-			/* bin centre -pi + (d + 1/2) * 2pi/ND, in units */
-			float phi = -128.0f + ((float)d + 0.5f) * (256.0f / MCC_ND);
-			float diff = phi - (float)dtheta;
-			diff = diff > 128.0f ? diff - 256.0f :
-			    diff < -128.0f ? diff + 256.0f : diff;
-			int di = (int)(fabsf(diff) + 0.5f);
-			float gd = mcc_gd[di > 128 ? 128 : di];
-			if (gd < MCC_GD_MIN)
-				continue;
-			/* sums only grow, so a cell is 1 from the moment its
-			 * sum reaches MU_PSI: no threshold pass afterwards */
-			float *plane = sum + d * MCC_CELLS;
-			uint64_t *bits = out->bits[d];
-			for (int j = b0; j <= b1; j++) {
-				float w = gd * gy[j];
-				unsigned rm = 0; /* this row's new bits */
-				for (int i = a0; i <= a1; i++) {
-					int cell = j * MCC_NS + i;
-					float acc = plane[cell] + w * gx[i];
-					plane[cell] = acc;
-					if (acc >= MCC_MU_PSI)
-						rm |= 1u << i;
-				}
-				/* a row of NS = 16 cells lies in one word */
-				bits[(j * MCC_NS) >> 6] |= (uint64_t)rm <<
-				    ((j * MCC_NS) & 63);
-			}
+			float gd = mcc_gd[dbin[d]];
+			if (gd >= MCC_GD_MIN)
+				splat(&win, gd, sum + d * MCC_CELLS, out->bits[d]);
 		}
 	}
 	memset(sum, 0, MCC_ND * MCC_CELLS * sizeof(float));
@@ -227,42 +262,4 @@ int mcc_cyl_build(const amana_fp_template_t *t, unsigned idx,
 	*info = (uint16_t)((unsigned)ones |
 	    (nvalid == MCC_INR_CELLS ? MCC_FULL : 0u));
 	return neigh >= MCC_MIN_M;
-}
-
-float mcc_cyl_similarity(const mcc_cyl_t *a, unsigned ia, const mcc_cyl_t *b,
-    unsigned ib)
-{
-	const int afull = (ia & MCC_FULL) != 0, bfull = (ib & MCC_FULL) != 0;
-	uint64_t common[MCC_WORDS];
-	int nc = 0;
-	for (int w = 0; w < MCC_WORDS; w++) {
-		common[w] = a->mask[w] & b->mask[w];
-		nc += popcount64(common[w]);
-	}
-	if ((float)nc < MCC_MIN_ME * (float)MCC_INR_CELLS)
-		return 0.0f;
-	/* a's bits lie in a's mask: if b is full, a & common = a (and the
-	 * other way round), so the stored count is the count */
-	int na = bfull ? (int)(ia & ~MCC_FULL) : 0;
-	int nb = afull ? (int)(ib & ~MCC_FULL) : 0, nx = 0;
-	for (int w = 0; w < MCC_WORDS; w++) {
-		const uint64_t c = common[w];
-		if (!bfull)
-			na += popcount6(a->bits[0][w] & c, a->bits[1][w] & c,
-			    a->bits[2][w] & c, a->bits[3][w] & c,
-			    a->bits[4][w] & c, a->bits[5][w] & c);
-		if (!afull)
-			nb += popcount6(b->bits[0][w] & c, b->bits[1][w] & c,
-			    b->bits[2][w] & c, b->bits[3][w] & c,
-			    b->bits[4][w] & c, b->bits[5][w] & c);
-		nx += popcount6((a->bits[0][w] ^ b->bits[0][w]) & c,
-		    (a->bits[1][w] ^ b->bits[1][w]) & c,
-		    (a->bits[2][w] ^ b->bits[2][w]) & c,
-		    (a->bits[3][w] ^ b->bits[3][w]) & c,
-		    (a->bits[4][w] ^ b->bits[4][w]) & c,
-		    (a->bits[5][w] ^ b->bits[5][w]) & c);
-	}
-	if (na + nb == 0)
-		return 0.0f;
-	return 1.0f - sqrtf((float)nx) / (sqrtf((float)na) + sqrtf((float)nb));
 }

@@ -21,6 +21,7 @@
 #define MCC_G_D0 8.0f      /* distance tolerance at the centre, pixels */
 #define MCC_G_KD 0.05f     /* its growth per pixel from the centre */
 #define MCC_G_DMAX 20.0f   /* and its ceiling */
+#define MCC_G_CELL 20.0f   /* grid cell of the reference: >= MCC_G_DMAX */
 #define MCC_G_ANG 16       /* direction tolerance, units (22.5 degrees) */
 #define MCC_G_MARGIN 12.0f /* hull enlargement for the overlap, pixels */
 #define MCC_G_REFITS 2     /* least-squares refits of each alignment */
@@ -52,36 +53,51 @@ static void map_probe(const amana_fp_template_t *probe, const mcc_align_t *al,
 	}
 }
 
-/* The reference's minutiae in order of x (s->order, s->sx), once per
- * comparison, so that each probe minutia looks only at the reference
- * minutiae within MCC_G_DMAX in x. */
-static void sort_ref(const amana_fp_template_t *ref, mcc_global_scratch_t *s)
+/* The reference's minutiae in a grid of MCC_G_CELL px cells (counting
+ * sort into s->order, cell c holding order[start[c] .. start[c + 1])),
+ * once per comparison: a cell is as wide as the largest distance
+ * tolerance, so a probe minutia looks only at the 3 x 3 cells around it.
+ * Minutiae past the grid's last row or column are kept in it, and queries
+ * clamped the same way, so none is missed. */
+static int cell_of(float v, float v0, int n)
 {
-	for (int i = 0; i < ref->count; i++) {
-		float x = (float)ref->minutiae[i].x;
-		int k = i;
-		while (k > 0 && s->sx[k - 1] > x) {
-			s->sx[k] = s->sx[k - 1];
-			s->order[k] = s->order[k - 1];
-			k--;
-		}
-		s->sx[k] = x;
-		s->order[k] = (uint8_t)i;
-	}
+	float f = (v - v0) * (1.0f / MCC_G_CELL);
+	int c = f < 0.0f ? -1 : (int)f;
+	return c < 0 ? 0 : c >= n ? n - 1 : c;
 }
 
-/* First k with s->sx[k] >= x (binary search). */
-static int lower_bound(const mcc_global_scratch_t *s, int n, float x)
+static void grid_ref(const amana_fp_template_t *ref, mcc_global_scratch_t *s)
 {
-	int lo = 0, hi = n;
-	while (lo < hi) {
-		int mid = (lo + hi) / 2;
-		if (s->sx[mid] < x)
-			lo = mid + 1;
-		else
-			hi = mid;
+	int n = ref->count;
+	float x0 = 0.0f, y0 = 0.0f, x1 = 0.0f, y1 = 0.0f;
+	for (int i = 0; i < n; i++) {
+		float x = (float)ref->minutiae[i].x, y = (float)ref->minutiae[i].y;
+		x0 = (i == 0 || x < x0) ? x : x0;
+		y0 = (i == 0 || y < y0) ? y : y0;
+		x1 = (i == 0 || x > x1) ? x : x1;
+		y1 = (i == 0 || y > y1) ? y : y1;
 	}
-	return lo;
+	s->gx0 = x0;
+	s->gy0 = y0;
+	s->gw = (int)((x1 - x0) * (1.0f / MCC_G_CELL)) + 1;
+	s->gh = (int)((y1 - y0) * (1.0f / MCC_G_CELL)) + 1;
+	s->gw = s->gw < MCC_G_SIDE ? s->gw : MCC_G_SIDE;
+	s->gh = s->gh < MCC_G_SIDE ? s->gh : MCC_G_SIDE;
+	int cells = s->gw * s->gh;
+	for (int c = 0; c <= cells; c++)
+		s->start[c] = 0;
+	for (int i = 0; i < n; i++) {
+		s->cell[i] = (uint16_t)(cell_of((float)ref->minutiae[i].x, x0,
+		    s->gw) + s->gw * cell_of((float)ref->minutiae[i].y, y0,
+		    s->gh));
+		s->start[s->cell[i] + 1]++;
+	}
+	for (int c = 0; c < cells; c++)
+		s->start[c + 1] = (uint8_t)(s->start[c + 1] + s->start[c]);
+	for (int c = 0; c < cells; c++) /* fill pointers, reset below */
+		s->fill[c] = s->start[c];
+	for (int i = 0; i < n; i++)
+		s->order[s->fill[s->cell[i]]++] = (uint8_t)i;
 }
 
 /* Per reference minutia: distance tolerance growing from (cx, cy), kept as
@@ -101,6 +117,32 @@ static void tolerances(const amana_fp_template_t *ref, float cx, float cy,
 	}
 }
 
+/* Reference minutia i against mapped probe minutia j at (px, py): keeps
+ * the cheaper candidate on both sides. */
+static void try_pair(const amana_fp_template_t *ref, mcc_global_scratch_t *s,
+    int i, int j, float px, float py)
+{
+	const amana_fp_minutia_t *m = &ref->minutiae[i];
+	float dx = px - (float)m->x, dy = py - (float)m->y;
+	float tol = s->tol[i];
+	if (fabsf(dx) > tol || fabsf(dy) > tol)
+		return;
+	float d2 = (dx * dx + dy * dy) * s->inv_tol2[i];
+	int da = mcc_angle_diff(m->angle, s->pang[j]);
+	if (d2 > 1.0f || da > MCC_G_ANG || da < -MCC_G_ANG)
+		return;
+	float fa = (float)da * (1.0f / (float)MCC_G_ANG);
+	float cost = d2 + fa * fa;
+	if (cost < s->cost_a[i]) {
+		s->cost_a[i] = cost;
+		s->best_a[i] = (uint8_t)j;
+	}
+	if (cost < s->cost_b[j]) {
+		s->cost_b[j] = cost;
+		s->best_b[j] = (uint8_t)i;
+	}
+}
+
 /* Mutual nearest pairs under the mapped probe (s->px/py/pang), the
  * distance tolerance growing from (cx, cy); s->mate gets probe -> ref.
  * Returns the number of pairs. */
@@ -108,35 +150,22 @@ static int pair_mutual(const amana_fp_template_t *ref,
     const amana_fp_template_t *probe, float cx, float cy,
     mcc_global_scratch_t *s)
 {
-	int na = ref->count, nb = probe->count;
+	int nb = probe->count;
 	tolerances(ref, cx, cy, s);
 	for (int j = 0; j < nb; j++) {
 		s->best_b[j] = NONE;
 		s->cost_b[j] = 2.0f;
 		s->mate[j] = NONE;
 		float px = s->px[j], py = s->py[j];
-		for (int k = lower_bound(s, na, px - MCC_G_DMAX);
-		    k < na && s->sx[k] <= px + MCC_G_DMAX; k++) {
-			int i = s->order[k];
-			const amana_fp_minutia_t *m = &ref->minutiae[i];
-			float dx = px - s->sx[k], dy = py - (float)m->y;
-			float tol = s->tol[i];
-			if (fabsf(dx) > tol || fabsf(dy) > tol)
-				continue;
-			float d2 = (dx * dx + dy * dy) * s->inv_tol2[i];
-			int da = mcc_angle_diff(m->angle, s->pang[j]);
-			if (d2 > 1.0f || da > MCC_G_ANG || da < -MCC_G_ANG)
-				continue;
-			float fa = (float)da * (1.0f / (float)MCC_G_ANG);
-			float cost = d2 + fa * fa;
-			if (cost < s->cost_a[i]) {
-				s->cost_a[i] = cost;
-				s->best_a[i] = (uint8_t)j;
-			}
-			if (cost < s->cost_b[j]) {
-				s->cost_b[j] = cost;
-				s->best_b[j] = (uint8_t)i;
-			}
+		int qx = cell_of(px, s->gx0, s->gw);
+		int qy = cell_of(py, s->gy0, s->gh);
+		int xa = qx > 0 ? qx - 1 : 0, xb = qx + 1 < s->gw ? qx + 1 : qx;
+		int ya = qy > 0 ? qy - 1 : 0, yb = qy + 1 < s->gh ? qy + 1 : qy;
+		for (int gy = ya; gy <= yb; gy++) {
+			int row = gy * s->gw;
+			for (int k = s->start[row + xa]; k < s->start[row + xb + 1];
+			    k++)
+				try_pair(ref, s, s->order[k], j, px, py);
 		}
 	}
 	int n = 0;
@@ -262,7 +291,7 @@ void mcc_global_consolidate(const amana_fp_template_t *ref,
 		return;
 	mcc_align_t best = {1.0f, 0.0f, 0.0f, 0.0f, 0}, al;
 	int most = -1;
-	sort_ref(ref, s);
+	grid_ref(ref, s);
 	for (int t = 0; t < k; t++) {
 		int n = count_from(ref, probe, &pairs[idx[t]], s, &al);
 		if (n > most) {

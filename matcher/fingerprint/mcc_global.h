@@ -29,15 +29,20 @@ typedef struct mcc_align {
 } mcc_align_t;
 
 #define MCC_GLOBAL_ANCHORS 5 /* best relaxed pairs tried as anchors */
+#define MCC_G_SIDE 32        /* grid cells a side at most (640 px) */
 
 /* Scratch of mcc_global_consolidate; it may overlay memory that is dead
  * once LSS-R is done (the compatibility matrix). */
 typedef struct mcc_global_scratch {
 	float px[AMANA_FP_MAX_MINUTIAE], py[AMANA_FP_MAX_MINUTIAE];
 	float cost_a[AMANA_FP_MAX_MINUTIAE], cost_b[AMANA_FP_MAX_MINUTIAE];
-	float sx[AMANA_FP_MAX_MINUTIAE]; /* reference x, ascending */
 	float tol[AMANA_FP_MAX_MINUTIAE], inv_tol2[AMANA_FP_MAX_MINUTIAE];
-	uint8_t order[AMANA_FP_MAX_MINUTIAE]; /* reference index of sx[k] */
+	/* the reference's minutiae by grid cell (mcc_global.c) */
+	float gx0, gy0;
+	int gw, gh;
+	uint16_t cell[AMANA_FP_MAX_MINUTIAE];
+	uint8_t order[AMANA_FP_MAX_MINUTIAE];
+	uint8_t start[MCC_G_SIDE * MCC_G_SIDE + 1], fill[MCC_G_SIDE * MCC_G_SIDE];
 	uint8_t pang[AMANA_FP_MAX_MINUTIAE];
 	uint8_t best_a[AMANA_FP_MAX_MINUTIAE], best_b[AMANA_FP_MAX_MINUTIAE];
 	uint8_t mate[AMANA_FP_MAX_MINUTIAE]; /* probe -> ref, 255 = none */

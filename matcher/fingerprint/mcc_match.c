@@ -21,6 +21,7 @@
 #include "amana/err.h"
 #include "mcc.h"
 #include "mcc_global.h"
+#include "mcc_heap.h"
 #include "mcc_tables.h"
 
 typedef struct mcc_work {
@@ -46,7 +47,10 @@ typedef struct mcc_work {
 	uint16_t probe_info;
 	uint16_t info[AMANA_FP_MAX_MINUTIAE];
 	mcc_rows_t rows;
-	mcc_pair_t heap[MCC_HEAP];
+	union {
+		uint64_t hkey[MCC_HEAP]; /* while collecting (mcc_heap.h) */
+		mcc_pair_t heap[MCC_HEAP]; /* then best first */
+	};
 	mcc_pair_t pairs[AMANA_FP_MAX_MINUTIAE];
 	uint8_t valid[AMANA_FP_MAX_MINUTIAE];
 	uint8_t used_a[AMANA_FP_MAX_MINUTIAE], used_b[AMANA_FP_MAX_MINUTIAE];
@@ -54,69 +58,8 @@ typedef struct mcc_work {
 
 _Static_assert(sizeof(mcc_work_t) <= AMANA_FP_COMPARE_WORK_BYTES,
     "comparison work area exceeds its documented size");
-
-/* heap order: smaller sim first; ties broken by indices so that the kept
- * set never depends on insertion order details */
-static int pair_less(const mcc_pair_t *x, const mcc_pair_t *y)
-{
-	if (x->sim != y->sim)
-		return x->sim < y->sim;
-	if (x->a != y->a)
-		return x->a > y->a;
-	return x->b > y->b;
-}
-
-/* Moves h[i] down to its place in the min-heap h[0..n). */
-static void sift_down(mcc_pair_t *h, int n, int i)
-{
-	mcc_pair_t p = h[i];
-	for (;;) {
-		int l = 2 * i + 1, r = l + 1, m = i;
-		const mcc_pair_t *cur = &p;
-		if (l < n && pair_less(&h[l], cur)) {
-			m = l;
-			cur = &h[l];
-		}
-		if (r < n && pair_less(&h[r], cur))
-			m = r;
-		if (m == i)
-			break;
-		h[i] = h[m];
-		i = m;
-	}
-	h[i] = p;
-}
-
-static void heap_push(mcc_pair_t *h, int *n, mcc_pair_t p)
-{
-	int i;
-	if (*n < MCC_HEAP) {
-		i = (*n)++;
-		while (i > 0 && pair_less(&p, &h[(i - 1) / 2])) {
-			h[i] = h[(i - 1) / 2];
-			i = (i - 1) / 2;
-		}
-		h[i] = p;
-		return;
-	}
-	if (!pair_less(&h[0], &p))
-		return;
-	h[0] = p; /* replace the root and sift down */
-	sift_down(h, *n, 0);
-}
-
-/* Heap sort of the min-heap h[0..n) into best-first order: each step moves
- * the smallest to the end. pair_less is a total order (pairs are distinct),
- * so the order is the one any sort gives. */
-static void heap_sort_desc(mcc_pair_t *h, int n)
-{
-	for (int end = n - 1; end > 0; end--) {
-		mcc_pair_t t = h[0];
-		h[0] = h[end];
-		h[end] = t;
-		sift_down(h, end, 0);
-	}
-}
+_Static_assert(sizeof(mcc_pair_t) == sizeof(uint64_t),
+    "a pair takes the place of its key");
 
 static float z1(float d)
 {
@@ -212,46 +155,125 @@ static int check_work(const void *work, size_t work_len)
 	    ((uintptr_t)work & 7u) == 0;
 }
 
-/* The comparison proper, the same for both entry points so that their
- * scores are identical: ref's cylinders cyl[] (valid[], na of them) against
- * the probe's, built here one at a time. rh (room for the compatibility
- * matrix) may overlap cyl[]: the cylinders are dead by the time it is
- * written. */
-static void score_with(const amana_fp_template_t *probe,
-    const amana_fp_template_t *ref, const mcc_cyl_t *cyl,
-    const uint8_t *valid, const uint16_t *info, int na, uint16_t *rh,
-    mcc_work_t *w, float *score)
+/* The valid cylinders of ref sorted by direction into idx[] and their
+ * directions into ang[]; returns their number. */
+static int sort_by_angle(const amana_fp_template_t *ref,
+    const uint8_t *valid, uint8_t *idx, uint8_t *ang)
 {
-	int nb = 0, nh = 0;
-	/* probe cylinders, one at a time, against all of them */
-	mcc_rows_build(probe, w->s.hull.pts, w->s.hull.edge,
-	    &w->rows);
-	memset(w->s.sum, 0, sizeof(w->s.sum));
-	for (unsigned j = 0; j < probe->count; j++) {
-		if (!mcc_cyl_build(probe, j, &w->rows, w->s.sum, &w->probe,
-		    &w->probe_info))
+	int n = 0;
+	for (unsigned i = 0; i < ref->count; i++) {
+		if (!valid[i])
 			continue;
-		nb++;
-		int pa = probe->minutiae[j].angle;
-		for (unsigned i = 0; i < ref->count; i++) {
-			if (!valid[i])
+		uint8_t a = ref->minutiae[i].angle;
+		int k = n++;
+		for (; k > 0 && ang[k - 1] > a; k--) {
+			ang[k] = ang[k - 1];
+			idx[k] = idx[k - 1];
+		}
+		ang[k] = a;
+		idx[k] = (uint8_t)i;
+	}
+	return n;
+}
+
+/* The first k < n with ang[k] >= a, or 0 if there is none: where the
+ * circular run of directions from a on starts. */
+static int first_from(const uint8_t *ang, int n, int a)
+{
+	int lo = 0, hi = n;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		if (ang[mid] < a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo == n ? 0 : lo;
+}
+
+/* The similarity stage: every valid probe cylinder against every valid
+ * reference cylinder within the direction gate, the MCC_HEAP best pairs
+ * kept in w->heap best first; returns their number and *nb the valid probe
+ * cylinders.
+ * pp (may be NULL) holds the probe's prepared cylinders; without it they
+ * are built here one at a time into w->probe. The kept set does not depend
+ * on the order pairs arrive in (mcc_heap.h: a total order), so the
+ * reference's cylinders are visited by direction: those within the gate
+ * of a probe direction are one circular run, with no test per pair. */
+static int collect_pairs(const amana_fp_template_t *probe,
+    const mcc_prepared_t *pp, const amana_fp_template_t *ref,
+    const mcc_cyl_t *cyl, const uint8_t *valid, const uint16_t *info,
+    mcc_work_t *w, int *nb)
+{
+	int nh = 0;
+	*nb = 0;
+	/* w->pairs is free until the pairs are chosen: scratch for the order */
+	uint8_t *idx = (uint8_t *)w->pairs, *ang = idx + AMANA_FP_MAX_MINUTIAE;
+	_Static_assert(sizeof(w->pairs) >= 2 * AMANA_FP_MAX_MINUTIAE,
+	    "direction order fits the pairs' room");
+	const int na = sort_by_angle(ref, valid, idx, ang);
+	if (pp == NULL) {
+		mcc_rows_build(probe, w->s.hull.pts, w->s.hull.edge, &w->rows);
+		memset(w->s.sum, 0, sizeof(w->s.sum));
+	}
+	for (unsigned j = 0; j < probe->count; j++) {
+		const mcc_cyl_t *pc = &w->probe;
+		unsigned pinfo;
+		if (pp != NULL) {
+			if (!pp->valid[j])
 				continue;
-			int d = mcc_angle_diff(ref->minutiae[i].angle, pa);
-			if (d > MCC_DELTA_THETA || d < -MCC_DELTA_THETA)
+			pc = &pp->cyl[j];
+			pinfo = pp->info[j];
+		} else {
+			if (!mcc_cyl_build(probe, j, &w->rows, w->s.sum,
+			    &w->probe, &w->probe_info))
 				continue;
-			float sim = mcc_cyl_similarity(&cyl[i], info[i],
-			    &w->probe, w->probe_info);
+			pinfo = w->probe_info;
+		}
+		(*nb)++;
+		const int pa = probe->minutiae[j].angle;
+		const int lo = (pa - MCC_DELTA_THETA) & 255;
+		/* |angle_diff(a, pa)| <= DELTA_THETA, as one unsigned test */
+		int k = first_from(ang, na, lo);
+		for (int seen = 0; seen < na; seen++, k = k + 1 == na ? 0 : k + 1) {
+			if (((unsigned)(ang[k] - lo) & 255u) >
+			    2u * MCC_DELTA_THETA)
+				break;
+			unsigned i = idx[k];
+			float sim = mcc_cyl_similarity(&cyl[i], info[i], pc,
+			    pinfo);
 			if (sim > 0.0f)
-				heap_push(w->heap, &nh, (mcc_pair_t){sim,
-				    (uint8_t)i, (uint8_t)j});
+				mcc_heap_push(w->hkey, &nh, MCC_HEAP,
+				    mcc_pair_key(sim, i, j));
 		}
 	}
+	/* best first, each key turned into its pair in place */
+	mcc_heap_sort_desc(w->hkey, nh);
+	for (int t = 0; t < nh; t++) {
+		uint64_t k = w->hkey[t];
+		w->heap[t] = (mcc_pair_t){mcc_key_sim(k), (uint8_t)mcc_key_a(k),
+		    (uint8_t)mcc_key_b(k)};
+	}
+	return nh;
+}
+
+/* The comparison proper, the same for every entry point so that their
+ * scores are identical: ref's cylinders cyl[] (valid[], na of them) against
+ * the probe's (prepared in pp, or built one at a time when pp is NULL).
+ * rh (room for the compatibility matrix) may overlap cyl[]: the cylinders
+ * are dead by the time it is written. */
+static void score_with(const amana_fp_template_t *probe,
+    const mcc_prepared_t *pp, const amana_fp_template_t *ref,
+    const mcc_cyl_t *cyl, const uint8_t *valid, const uint16_t *info,
+    int na, uint16_t *rh, mcc_work_t *w, float *score)
+{
+	int nb;
+	int nh = collect_pairs(probe, pp, ref, cyl, valid, info, w, &nb);
 	int nr = na < nb ? na : nb;
 	if (nr == 0 || nh == 0)
 		return;
 
-	/* best first, then one-to-one */
-	heap_sort_desc(w->heap, nh);
+	/* best first (w->heap is sorted), then one-to-one */
 	memset(w->used_a, 0, sizeof(w->used_a));
 	memset(w->used_b, 0, sizeof(w->used_b));
 	int np = 0;
@@ -333,6 +355,35 @@ int amana_fp_reference_prepare(const amana_fp_template_t *ref, void *work,
 	return AMANA_OK;
 }
 
+/* The prepared form of t, or NULL if t was never (or not successfully)
+ * prepared or its template copy no longer passes the checks. */
+static const mcc_prepared_t *prepared_of(const amana_fp_prepared_t *t)
+{
+	const mcc_prepared_t *p = (const mcc_prepared_t *)(const void *)t;
+	if (p->magic != MCC_PREPARED_MAGIC ||
+	    amana_fp_template_check(&p->tpl) != AMANA_OK)
+		return NULL;
+	return p;
+}
+
+int amana_fp_compare_prepared_pair(const amana_fp_prepared_t *probe,
+    const amana_fp_prepared_t *ref, void *work, size_t work_len,
+    float *score)
+{
+	if (probe == NULL || ref == NULL || score == NULL)
+		return AMANA_ERR_ARG;
+	*score = 0.0f;
+	if (!check_work(work, work_len))
+		return AMANA_ERR_FP_WORK;
+	const mcc_prepared_t *pp = prepared_of(probe), *pr = prepared_of(ref);
+	if (pp == NULL || pr == NULL)
+		return AMANA_ERR_FP_TPL_INVALID;
+	mcc_work_t *w = work;
+	score_with(&pp->tpl, pp, &pr->tpl, pr->cyl, pr->valid, pr->info,
+	    pr->na, w->u.rho, w, score);
+	return AMANA_OK;
+}
+
 int amana_fp_compare_prepared(const amana_fp_template_t *probe,
     const amana_fp_prepared_t *ref, void *work, size_t work_len,
     float *score)
@@ -342,14 +393,12 @@ int amana_fp_compare_prepared(const amana_fp_template_t *probe,
 	*score = 0.0f;
 	if (!check_work(work, work_len))
 		return AMANA_ERR_FP_WORK;
-	const mcc_prepared_t *p = (const mcc_prepared_t *)(const void *)ref;
-	if (p->magic != MCC_PREPARED_MAGIC ||
-	    amana_fp_template_check(&p->tpl) != AMANA_OK ||
-	    amana_fp_template_check(probe) != AMANA_OK)
+	const mcc_prepared_t *p = prepared_of(ref);
+	if (p == NULL || amana_fp_template_check(probe) != AMANA_OK)
 		return AMANA_ERR_FP_TPL_INVALID;
 	mcc_work_t *w = work;
-	score_with(probe, &p->tpl, p->cyl, p->valid, p->info, p->na, w->u.rho, w,
-	    score);
+	score_with(probe, NULL, &p->tpl, p->cyl, p->valid, p->info, p->na,
+	    w->u.rho, w, score);
 	return AMANA_OK;
 }
 
@@ -369,7 +418,7 @@ int amana_fp_compare(const amana_fp_template_t *probe,
 	/* the reference's cylinders live in the work area; the compatibility
 	 * matrix later overlays them */
 	int na = build_all(ref, w, w->u.cyl, w->valid, w->info);
-	score_with(probe, ref, w->u.cyl, w->valid, w->info, na, w->u.rho, w,
-	    score);
+	score_with(probe, NULL, ref, w->u.cyl, w->valid, w->info, na,
+	    w->u.rho, w, score);
 	return AMANA_OK;
 }

@@ -59,8 +59,20 @@ checks=$((checks + 1)); grep -q EB0123456 "$T/resp.cbor" && { fails=$((fails + 1
 CHECK=("$VERIFY" check --request "$T/req.cbor" --trust "$T/trust.cbor" --trust-key "$T/tl.key.pub")
 ok "${CHECK[@]}" "$T/resp.cbor"
 has "ACCEPTED"
+# no status lists loaded: accepted, and the first line says what was not checked
+has "ACCEPTED (revocation status NOT checked)"
 ok "${CHECK[@]}" "$T/resp.cbor" --json
 has '"accepted":true'
+has '"status_checked":false'
+# an element the credential does not hold: accepted (a holder may decline),
+# and the officer is told what did not come
+ok "$VERIFY" request --doctype $ID --element family_name --element sex \
+	--verifier "Border post 7" -o "$T/req5.cbor"
+ok "$AMANA" present "$T/req5.cbor" --wallet "$T/w" --yes -o "$T/resp5.cbor"
+ok "${CHECK[@]}" "$T/resp5.cbor" --request "$T/req5.cbor"
+has "requested, NOT disclosed: sex"
+ok "${CHECK[@]}" "$T/resp5.cbor" --request "$T/req5.cbor" --json
+has '"not_disclosed":.{"namespace":"org.amana.worker.identity.1","identifier":"sex"}'
 # tampered: one byte of the response
 python3 - "$T/resp.cbor" "$T/tampered.cbor" <<'PY'
 import sys

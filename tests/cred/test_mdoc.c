@@ -291,7 +291,8 @@ static void test_root_window(void)
 
 /* The authority's root key signing a credential itself, its own root
  * certificate in x5chain: the chain "verifies" (a trusted certificate
- * alone), but a document signer is an end entity, never a CA. */
+ * alone), but a document signer is an end entity, never a CA (refused as
+ * the wrong certificate usage, saying so). */
 static void test_root_as_signer(void)
 {
 	amana_cose_key_t key;
@@ -299,7 +300,7 @@ static void test_root_as_signer(void)
 	CHECK_EQ(amana_trust_check_cert(fx.trust, fx.ds_cert, fx.ds_cert_len, FX_NOW, &key,
 	    &nb, &na, NULL, 0), AMANA_OK);
 	CHECK_EQ(amana_trust_check_cert(fx.trust, fx.root_cert, fx.root_cert_len, FX_NOW,
-	    &key, &nb, &na, NULL, 0), AMANA_ERR_VERIFY_UNTRUSTED);
+	    &key, &nb, &na, NULL, 0), AMANA_ERR_VERIFY_CERT_USAGE);
 	fixture_t f2 = fx;
 	memcpy(f2.ds_sk, fx.root_sk, sizeof(f2.ds_sk));
 	f2.ds_cert = fx.root_cert;
@@ -312,8 +313,9 @@ static void test_root_as_signer(void)
 	CHECK_EQ(amana_verifier_new(&v), AMANA_OK);
 	amana_verifier_set_trust(v, fx.trust);
 	amana_verifier_set_time(v, FX_NOW);
-	CHECK_EQ(amana_verifier_check(v, req, resp, n, &res), AMANA_ERR_VERIFY_UNTRUSTED);
+	CHECK_EQ(amana_verifier_check(v, req, resp, n, &res), AMANA_ERR_VERIFY_CERT_USAGE);
 	CHECK_EQ(res.docs[0].checks[AMANA_CHECK_TRUST].state, AMANA_CHECK_FAIL);
+	CHECK(strstr(res.docs[0].checks[AMANA_CHECK_TRUST].detail, "CA certificate") != NULL);
 	amana_verifier_free(&v);
 	amana_request_free(&req);
 	free(resp);

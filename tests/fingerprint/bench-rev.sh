@@ -1,7 +1,8 @@
 #!/bin/bash
 # bench-rev.sh [REV]: the fingerprint benchmark for the working tree and
 # for REV (default HEAD~1), built side by side in git worktrees under
-# build-bench/, printed with the ratio current/REV of every figure.
+# build-bench/, run in turns, printed with the ratio current/REV of every
+# figure.
 #   tests/fingerprint/bench-rev.sh            # compare with the previous commit
 #   tests/fingerprint/bench-rev.sh abc1234    # compare with a given commit
 set -euo pipefail
@@ -25,8 +26,27 @@ if ! build "$wt" "$out/build-$sha" 2>/dev/null || [ ! -x "$out/build-$sha/tests/
 	AMANA_DATA=$data "$out/build-current/tests/fingerprint/bench_fp"
 	exit 0
 fi
-AMANA_DATA=$data "$out/build-current/tests/fingerprint/bench_fp" >"$out/current.txt"
-AMANA_DATA=$data "$out/build-$sha/tests/fingerprint/bench_fp" >"$out/$sha.txt"
-printf '%-22s %14s %14s %8s\n' figure current "$sha" ratio
-join <(grep -v '^source' "$out/current.txt" | sort) <(grep -v '^source' "$out/$sha.txt" | sort) |
-	awk '{ r = ($4 != 0) ? $2 / $4 : 0; printf "%-22s %12s %s %12s %s %8.3f\n", $1, $2, $3, $4, $5, r }'
+# Two rounds, the two builds taking turns, each figure's best kept (the
+# highest rate, the lowest time): a neighbour's load in one run then
+# spoils neither side alone. ROUNDS=n for more.
+rounds=${ROUNDS:-2}
+best() { # files...: per figure, the best value of the runs
+	grep -hv '^source' "$@" | awk '
+		!($1 in v) { v[$1] = $2; u[$1] = $3; order[n++] = $1; next }
+		$1 ~ /_per_s$/ { if ($2 + 0 > v[$1] + 0) v[$1] = $2; next }
+		$1 ~ /_ms_/ { if ($2 + 0 < v[$1] + 0) v[$1] = $2 }
+		END { for (i = 0; i < n; i++) print order[i], v[order[i]], u[order[i]] }'
+}
+for r in $(seq "$rounds"); do
+	AMANA_DATA=$data "$out/build-current/tests/fingerprint/bench_fp" >"$out/current.$r.txt"
+	AMANA_DATA=$data "$out/build-$sha/tests/fingerprint/bench_fp" >"$out/$sha.$r.txt"
+done
+best "$out"/current.[0-9]*.txt >"$out/current.txt"
+best "$out/$sha".[0-9]*.txt >"$out/$sha.txt"
+rm -f "$out"/current.[0-9]*.txt "$out/$sha".[0-9]*.txt
+# a figure REV does not print yet shows "-" and no ratio
+printf '%-28s %14s %14s %8s\n' figure current "$sha" ratio
+join -a 1 -e - -o 0,1.2,1.3,2.2,2.3 <(grep -v '^source' "$out/current.txt" | sort) \
+	<(grep -v '^source' "$out/$sha.txt" | sort) |
+	awk '{ if ($4 == "-" || $4 == 0) { printf "%-28s %12s %s %14s %8s\n", $1, $2, $3, "-", "-"; next }
+	       printf "%-28s %12s %s %12s %s %8.3f\n", $1, $2, $3, $4, $5, $2 / $4 }'

@@ -4,8 +4,12 @@
  *   compare_per_s       comparisons per second, one core (all pairs of the
  *                       DB1_B templates, repeated for about two seconds)
  *   compare_prepared_per_s  the same with each reference prepared once
- *                       (amana_fp_reference_prepare; identification, or a
- *                       token that keeps its reference prepared)
+ *                       (amana_fp_reference_prepare; a token that keeps its
+ *                       reference prepared): the probe's cylinders are built
+ *                       in every comparison
+ *   compare_prepared_pair_per_s  the same with both templates prepared
+ *                       once (amana_fp_compare_prepared_pair; identification
+ *                       and evaluation, and how OpenAFIS counts)
  *   compare_work_bytes  the comparison's working memory (no heap)
  *   template_bytes_max  largest packed template; template_bytes_mean
  * With AMANA_DATA absent it uses synthetic sine-ridge images instead.
@@ -142,10 +146,25 @@ int main(void)
 			}
 		pel = now_ms() - t0;
 	} while (pel < 2000);
+	long qpairs = 0;
+	double qel = 0;
+	t0 = now_ms();
+	do {
+		for (int a = 0; a < m; a++)
+			for (int b = a + 1; b < m; b++) {
+				float s;
+				amana_fp_compare_prepared_pair(&P[a], &P[b], work,
+				    sizeof(work), &s);
+				sink += s;
+				qpairs++;
+			}
+		qel = now_ms() - t0;
+	} while (qel < 2000);
 	printf("source %s (%d templates, score checksum %.3f)\n", src, n, (double)sink);
 	printf("extract_ms_median %.2f ms\n", ms[n / 2]);
 	printf("compare_per_s %.0f 1/s\n", (double)pairs / (el / 1e3));
 	printf("compare_prepared_per_s %.0f 1/s\n", (double)ppairs / (pel / 1e3));
+	printf("compare_prepared_pair_per_s %.0f 1/s\n", (double)qpairs / (qel / 1e3));
 	printf("compare_work_bytes %d B\n", AMANA_FP_COMPARE_WORK_BYTES);
 	printf("template_bytes_max %zu B\n", bytes_max);
 	printf("template_bytes_mean %.0f B\n", (double)bytes_sum / n);

@@ -1,8 +1,9 @@
 /* test_fp_extract.c: each extraction stage on synthetic images with known
  * answers: orientation and period of a sine ridge pattern, the ridges of
  * the enhancement, the skeleton's width, and an ending and a bifurcation
- * found where they were drawn with the directions they have; input limits
- * and a blank image. */
+ * found where they were drawn with the directions they have; the grey-level
+ * contrast per block and the foreground it leaves when half the print is
+ * faint; input limits and a blank image. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +40,7 @@ static void stage_tests(void)
 		sine(px, dirs[k], pers[k]);
 		ext_img_t im = {W, H, px};
 		ext_field_t f;
-		CHECK_EQ(ext_field_compute(&im, &f), AMANA_OK);
+		CHECK_EQ(ext_field_compute(&im, NULL, &f), AMANA_OK);
 		int fg = 0, good_dir = 0, good_per = 0, inner = 0;
 		for (int by = 4; by < f.bh - 4; by++)
 			for (int bx = 4; bx < f.bw - 4; bx++) {
@@ -84,6 +85,73 @@ static void stage_tests(void)
 		free(bin);
 		ext_field_free(&f);
 	}
+}
+
+/* Contrast: horizontal ridges of period 8 (a 16-pixel window holds two
+ * whole periods, so the deviation of 128 + A cos is exactly A / sqrt 2),
+ * amplitude 100 on the left half and 8 on the right (the faint rim of a
+ * light touch). After normalisation both halves are the same unit sine;
+ * only the raw contrast keeps the faint half out of the foreground. */
+static void contrast_test(void)
+{
+	static float raw[W * H], norm[W * H];
+	for (int y = 0; y < H; y++)
+		for (int x = 0; x < W; x++) {
+			float c = cosf(6.2831853f * (float)y / 8.0f);
+			raw[y * W + x] = 128.0f + (x < W / 2 ? 100.0f : 8.0f) * c;
+			norm[y * W + x] = c;
+		}
+	ext_img_t rim = {W, H, raw}, nim = {W, H, norm};
+	int bw = W / EXT_B, bh = H / EXT_B;
+	static float con[(W / EXT_B) * (H / EXT_B)];
+	CHECK_EQ(ext_block_contrast(&rim, bw, bh, con), AMANA_OK);
+	int exact = 0, inner = 0;
+	for (int by = 2; by < bh - 2; by++)
+		for (int bx = 2; bx < bw - 2; bx++) {
+			if (bx == bw / 2 - 1 || bx == bw / 2)
+				continue; /* windows straddling the two halves */
+			float want = (bx < bw / 2 ? 100.0f : 8.0f) / sqrtf(2.0f);
+			inner++;
+			exact += fabsf(con[by * bw + bx] - want) < 0.01f * want;
+		}
+	CHECK_EQ(exact, inner);
+	ext_field_t f;
+	int strong = 0, faint = 0, nstrong = 0, nfaint = 0;
+	CHECK_EQ(ext_field_compute(&nim, NULL, &f), AMANA_OK);
+	for (int by = 4; by < bh - 4; by++)
+		for (int bx = 4; bx < bw - 4; bx++)
+			faint += bx >= bw / 2 + 2 && f.mask[by * bw + bx];
+	printf("contrast: without the raw contrast, %d faint blocks in the foreground\n", faint);
+	CHECK(faint > 0); /* the test below is not vacuous */
+	ext_field_free(&f);
+	CHECK_EQ(ext_field_compute(&nim, con, &f), AMANA_OK);
+	faint = 0;
+	for (int by = 4; by < bh - 4; by++)
+		for (int bx = 4; bx < bw - 4; bx++) {
+			int m = f.mask[by * bw + bx];
+			if (bx <= bw / 2 - 3) {
+				nstrong++;
+				strong += m;
+			} else if (bx >= bw / 2 + 2) {
+				nfaint++;
+				faint += m;
+			}
+		}
+	printf("contrast: foreground %d/%d strong blocks, %d/%d faint\n", strong,
+	    nstrong, faint, nfaint);
+	CHECK_EQ(strong, nstrong);
+	CHECK_EQ(faint, 0);
+	ext_field_free(&f);
+	/* a blank window has no deviation */
+	static float flat[W * H];
+	for (int i = 0; i < W * H; i++)
+		flat[i] = 77.0f;
+	ext_img_t fim = {W, H, flat};
+	CHECK_EQ(ext_block_contrast(&fim, bw, bh, con), AMANA_OK);
+	float mx = 0;
+	for (int k = 0; k < bw * bh; k++)
+		mx = fmaxf(mx, con[k]);
+	CHECK(mx < 1e-3f);
 }
 
 /* Horizontal dark ridges, period 10, on 320x320: the ridge at y = 160 stops
@@ -157,6 +225,55 @@ static void minutiae_test(void)
 	CHECK(t.count <= 6); /* the rest of the pattern is plain ridges */
 }
 
+/* The same pattern turned by 90, 180 and 270 degrees (exact pixel
+ * permutations): the ending and the bifurcation turn with it, and so do
+ * their directions, in every quadrant (the sense of a bifurcation comes
+ * from the binary ridges, of an ending from its traced branch). */
+static void rotation_test(void)
+{
+	static uint8_t g[W * H], r[W * H];
+	draw_minutiae(g);
+	for (int q = 1; q < 4; q++) {
+		/* r(x, y) = g(f^q(x, y)) with f(x, y) = (W-1-y, x): the pattern
+		 * turned a quarter counter-clockwise on the screen q times, so
+		 * an ISO angle grows by 64 a turn */
+		for (int y = 0; y < H; y++)
+			for (int x = 0; x < W; x++) {
+				int sx = x, sy = y;
+				for (int k = 0; k < q; k++) {
+					int tx = W - 1 - sy, ty = sx;
+					sx = tx;
+					sy = ty;
+				}
+				r[y * W + x] = g[sy * W + sx];
+			}
+		amana_fp_template_t t;
+		int qual;
+		CHECK_EQ(amana_fp_extract(r, W, H, 500, &t, &qual), AMANA_OK);
+		int ending = 0, bif = 0;
+		for (unsigned i = 0; i < t.count; i++) {
+			const amana_fp_minutia_t *m = &t.minutiae[i];
+			/* undo the turn: the original position and angle */
+			int x = m->x, y = m->y;
+			for (int k = 0; k < q; k++) {
+				int tx = W - 1 - y, ty = x;
+				x = tx;
+				y = ty;
+			}
+			int a = (m->angle - 64 * q) & 255;
+			int dl = abs(((a - 128 + 128) & 255) - 128), dr = abs(((a + 128) & 255) - 128);
+			ending += m->type == AMANA_FP_TYPE_ENDING && abs(x - 150) <= 10 &&
+			    abs(y - 160) <= 4 && dl <= 12;
+			bif += m->type == AMANA_FP_TYPE_BIFURCATION && x >= 200 && x <= 226 &&
+			    abs(y - 220) <= 4 && dr <= 12;
+		}
+		printf("turned %d degrees: %u minutiae, ending %d, bifurcation %d\n", 90 * q,
+		    t.count, ending, bif);
+		CHECK_EQ(ending, 1);
+		CHECK_EQ(bif, 1);
+	}
+}
+
 static void limits_test(void)
 {
 	static uint8_t g[2001 * 120];
@@ -193,7 +310,9 @@ static void limits_test(void)
 int main(void)
 {
 	stage_tests();
+	contrast_test();
 	minutiae_test();
+	rotation_test();
 	limits_test();
 	return check_done();
 }

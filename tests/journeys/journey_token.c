@@ -3,7 +3,7 @@
  * (docs/0700-journeys.md). No program of the product enrols biometrics yet,
  * so the journeys drive the token with this small client of the real
  * interfaces: libfido2 (clientPIN, authenticatorBioEnrollment) over amana's
- * socket transport, and the face vendor command 0x41 authenticated with a
+ * socket transport, and the face vendor command 0x50 authenticated with a
  * PIN/UV auth protocol 2 token (firmware B's test client, bio_client.c).
  * Images go to the token through its sensor side channel (the simulator's
  * control socket): they are read by the token process, never by us, and the
@@ -31,7 +31,6 @@
 #include "bio_client.h"
 #include "token_proc.h"
 
-#define FACE_CMD 0x41
 
 static int ctl(const char *path, const char *line, char *reply, size_t cap)
 {
@@ -161,7 +160,7 @@ static int cmd_enrol_face(char **a)
 	}
 	if (put_sample(ctlp, "face", img) != 0)
 		goto out;
-	if (bc_bio(c, FACE_CMD, 2, 0x01, NULL, true, &st, resp, sizeof(resp), &n) != AMANA_OK ||
+	if (bc_bio(c, BC_CMD_FACE, 2, 0x01, NULL, true, &st, resp, sizeof(resp), &n) != AMANA_OK ||
 	    st != 0) {
 		printf("    face enrolment refused (CTAP status 0x%02x)\n", st);
 		goto out;
@@ -186,7 +185,7 @@ static int cmd_enrol_face(char **a)
 	print_id(cbor_bytestring_handle(id), cbor_bytestring_length(id));
 	printf(" (the template stays on the token)\n");
 	cbor_decref(&m);
-	if (bc_bio(c, FACE_CMD, 2, 0x05, &prm, true, &st, resp, sizeof(resp), &n) == AMANA_OK &&
+	if (bc_bio(c, BC_CMD_FACE, 2, 0x05, &prm, true, &st, resp, sizeof(resp), &n) == AMANA_OK &&
 	    st == 0)
 		ret = 0;
 out:
@@ -222,7 +221,7 @@ static int cmd_list(char **a)
 	uint8_t resp[1024], st = 0xff;
 	size_t n = 0, nfaces = 0;
 	if (bc_get_token(c, a[1], 0x08) == 0 &&
-	    bc_bio(c, FACE_CMD, 2, 0x04, NULL, true, &st, resp, sizeof(resp), &n) == AMANA_OK &&
+	    bc_bio(c, BC_CMD_FACE, 2, 0x04, NULL, true, &st, resp, sizeof(resp), &n) == AMANA_OK &&
 	    st == 0) {
 		struct cbor_load_result lr;
 		cbor_item_t *m = cbor_load(resp, n, &lr);

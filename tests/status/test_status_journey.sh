@@ -66,6 +66,8 @@ present_and_check() { # present_and_check WANT_EXIT [check options]
 publish_and_load
 present_and_check 0
 has ACCEPTED
+# status checked: the first line carries no "NOT checked" note
+has "DeviceResponse: ACCEPTED$"
 step 0 "$ISSUER" status suspend --dir "$T/iss" --uri $URI --idx "$IDX"
 publish_and_load
 present_and_check 1

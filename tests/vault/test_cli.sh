@@ -61,6 +61,16 @@ expect 0 "export" -- "$A" vault export "$V" "$D/backup" "${R[@]}" 3<"$D/words"
 expect 0 "import" -- "$A" vault import "$D/backup" "$D/restored" "${R[@]}" 3<"$D/words"
 expect 0 "get from restored" -- "$A" vault get "$D/restored" photo.bin -o "$D/photo2.out" "${R[@]}" 3<"$D/words"
 cmp -s "$D/photo.bin" "$D/photo2.out" && ok "restored byte-identical" || bad "restored differs"
+# a failed import leaves nothing behind (it restores beside the target, checks, then renames)
+size=$(stat -c %s "$D/backup")
+head -c $((size - 1000)) "$D/backup" >"$D/truncated"
+expect 4 "truncated backup refused" -- "$A" vault import "$D/truncated" "$D/r2" "${R[@]}" 3<"$D/words"
+grep -q "nothing restored" "$D/err" && ok "says nothing was restored" || bad "truncated: $(cat "$D/err")"
+echo "not the passphrase" >"$D/pwrong"
+expect 1 "wrong passphrase refused" -- "$A" vault import "$D/backup" "$D/r3" --passphrase-fd 3 3<"$D/pwrong"
+expect 2 "import over an existing directory refused" -- "$A" vault import "$D/backup" "$D/restored" "${R[@]}" 3<"$D/words"
+leftover=$(find "$D" -maxdepth 1 -name 'r2*' -o -maxdepth 1 -name 'r3*' -o -maxdepth 1 -name '*.importing-*')
+[ -z "$leftover" ] && ok "no partial vault left" || bad "left behind: $leftover"
 
 expect 0 "rm" -- "$A" vault rm "$V" passport "${R[@]}" 3<"$D/words"
 expect 1 "rm again: not found" -- "$A" vault rm "$V" passport "${R[@]}" 3<"$D/words"

@@ -179,17 +179,26 @@ static long crash_op(op_t *op)
 		if (v == NULL)
 			return points;
 		int is_new;
-		if (op->kind == OP_SLOT_ADD || op->kind == OP_SLOT_RM) {
-			/* a half-added slot never opens: the next open wiped it */
-			int opens = opens_with(op->newpass);
-			is_new = op->kind == OP_SLOT_ADD ? opens : !opens;
-			CHECK(opens_with(pass)); /* the other ways in are intact */
+		int new_slot = -1;
+		if (op->kind == OP_SLOT_ADD || op->kind == OP_SLOT_RM || op->kind == OP_PASSWD) {
+			/* which secrets open is asked with fresh handles: one handle
+			 * at a time per directory */
 			CHECK(state_is(v, NULL, NULL));
-		} else if (op->kind == OP_PASSWD) {
-			int o = opens_with(pass), w = opens_with(op->newpass);
-			CHECK(o + w == 1);
-			is_new = w;
-			CHECK(state_is(v, NULL, NULL));
+			amana_vault_free(&v);
+			if (op->kind == OP_PASSWD) {
+				int o = opens_with(pass), w = opens_with(op->newpass);
+				CHECK(o + w == 1);
+				is_new = w;
+			} else {
+				/* a half-added slot never opens: the open above wiped it */
+				int opens = opens_with(op->newpass);
+				is_new = op->kind == OP_SLOT_ADD ? opens : !opens;
+				CHECK(opens_with(pass)); /* the other ways in are intact */
+				if (op->kind == OP_SLOT_ADD && is_new)
+					new_slot = slot_of(op->newpass);
+			}
+			if ((v = open_rk()) == NULL)
+				return points;
 		} else {
 			int old = state_is(v, NULL, NULL);
 			is_new = op->kind == OP_ADD ? state_is(v, op, NULL) : state_is(v, NULL, op->name);
@@ -217,8 +226,7 @@ static long crash_op(op_t *op)
 			undo = amana_vault_doc_add(v, op->name, NULL, fd);
 			close(fd);
 		} else if (op->kind == OP_SLOT_ADD) {
-			int idx = slot_of(op->newpass);
-			undo = idx >= 0 ? amana_vault_slot_remove(v, (unsigned)idx) : AMANA_ERR_INTERNAL;
+			undo = new_slot >= 0 ? amana_vault_slot_remove(v, (unsigned)new_slot) : AMANA_ERR_INTERNAL;
 		} else if (op->kind == OP_SLOT_RM) {
 			unsigned idx = 0;
 			undo = amana_vault_slot_add_passphrase(v, (const uint8_t *)op->newpass,

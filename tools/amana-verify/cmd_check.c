@@ -79,11 +79,60 @@ static int parse(int argc, char **argv, check_opts_t *o)
 	return CLI_EXIT_OK;
 }
 
-static void print_text(const amana_verify_result_t *res)
+/* What the officer asked for and did not get: the holder may decline an
+ * element, and an accepted response must not read as a complete answer. */
+static void print_not_disclosed(const amana_request_t *req,
+    const amana_verified_doc_t *doc)
+{
+	if (req == NULL || doc->request_doc < 0 || doc->not_disclosed == 0)
+		return;
+	printf("  requested, NOT disclosed:");
+	for (size_t j = 0; j < 64; j++)
+		if ((doc->not_disclosed >> j) & 1) {
+			const amana_request_elem_t *el =
+			    amana_request_elem(req, (size_t)doc->request_doc, j);
+			if (el != NULL)
+				printf(" %s", el->id);
+		}
+	printf("\n");
+}
+
+static void json_not_disclosed(cli_json_t *j, const amana_request_t *req,
+    const amana_verified_doc_t *doc)
+{
+	cli_json_key(j, "not_disclosed");
+	cli_json_array(j);
+	for (size_t k = 0; req != NULL && doc->request_doc >= 0 && k < 64; k++) {
+		const amana_request_elem_t *el = ((doc->not_disclosed >> k) & 1) ?
+		    amana_request_elem(req, (size_t)doc->request_doc, k) : NULL;
+		if (el == NULL)
+			continue;
+		cli_json_object(j);
+		cli_json_key(j, "namespace");
+		cli_json_str(j, el->ns);
+		cli_json_key(j, "identifier");
+		cli_json_str(j, el->id);
+		cli_json_close(j);
+	}
+	cli_json_close(j);
+}
+
+/* Whether every document's status was checked (and passed). */
+static bool status_checked(const amana_verify_result_t *res)
+{
+	for (size_t d = 0; d < res->ndocs; d++)
+		if (res->docs[d].checks[AMANA_CHECK_STATUS].state != AMANA_CHECK_PASS)
+			return false;
+	return res->ndocs > 0;
+}
+
+static void print_text(const amana_verify_result_t *res, const amana_request_t *req)
 {
 	printf("DeviceResponse: %s", res->accepted ? "ACCEPTED" : "REJECTED");
 	if (!res->accepted)
 		printf(" (%s)", amana_strerr(res->reason));
+	else if (!status_checked(res)) /* revoked credentials pass unseen */
+		printf(" (revocation status NOT checked)");
 	printf("\n");
 	if (res->response.state == AMANA_CHECK_FAIL)
 		printf("  fail  response     %s [%d]\n", res->response.detail, res->response.reason);
@@ -114,8 +163,14 @@ static void print_text(const amana_verify_result_t *res)
 		if (doc->nelements > 0)
 			printf(res->accepted ? "  disclosed:\n" :
 			    "  claimed, NOT verified (the response was rejected):\n");
+		/* the same identifier may come from two namespaces: name them then */
+		bool one_ns = true;
+		for (size_t e = 1; e < doc->nelements; e++)
+			one_ns = one_ns && strcmp(doc->elements[e].ns, doc->elements[0].ns) == 0;
 		for (size_t e = 0; e < doc->nelements; e++)
-			printf("    %s = %s\n", doc->elements[e].id, doc->elements[e].value);
+			printf("    %s%s%s = %s\n", one_ns ? "" : doc->elements[e].ns,
+			    one_ns ? "" : " ", doc->elements[e].id, doc->elements[e].value);
+		print_not_disclosed(req, doc);
 	}
 }
 
@@ -133,7 +188,7 @@ static void json_check(cli_json_t *j, const char *name, const amana_check_t *ch)
 	cli_json_close(j);
 }
 
-static void print_json(const amana_verify_result_t *res)
+static void print_json(const amana_verify_result_t *res, const amana_request_t *req)
 {
 	cli_json_t j;
 	char ts[21];
@@ -144,6 +199,8 @@ static void print_json(const amana_verify_result_t *res)
 	cli_json_int(&j, res->reason);
 	cli_json_key(&j, "reason_text");
 	cli_json_str(&j, amana_strerr(res->reason));
+	cli_json_key(&j, "status_checked");
+	cli_json_bool(&j, status_checked(res));
 	cli_json_key(&j, "response");
 	cli_json_array(&j);
 	json_check(&j, "response", &res->response);
@@ -190,6 +247,7 @@ static void print_json(const amana_verify_result_t *res)
 			cli_json_close(&j);
 		}
 		cli_json_close(&j);
+		json_not_disclosed(&j, req, doc);
 		cli_json_close(&j);
 	}
 	cli_json_close(&j);
@@ -253,9 +311,9 @@ int cmd_check(int argc, char **argv)
 		goto out;
 	}
 	if (o.json)
-		print_json(&res);
+		print_json(&res, req);
 	else
-		print_text(&res);
+		print_text(&res, req);
 	if (o.status_dir != NULL && src.last.expired && !o.json)
 		printf("warning: the status list used has expired\n");
 	rc = res.accepted ? CLI_EXIT_OK : CLI_EXIT_CHECK;

@@ -25,21 +25,13 @@
 
 #include "amana/vault.h"
 #include "cli.h"
+#include "vault_cli.h"
 #include "vault_unlock.h"
 
 int cmd_vault(int argc, char **argv);
 
-#define SECRET_MAX VAULT_UNLOCK_SECRET_MAX
 
-typedef struct vopts {
-	const char *pos[4];
-	int npos;
-	int pass_fd, newpass_fd, recovery_fd, pin_fd, slot, timeout;
-	const char *token, *name, *kind, *number, *country, *expiry, *notes, *out, *png;
-	bool json, no_recovery, decoy;
-} vopts_t;
-
-static int parse(int argc, char **argv, vopts_t *o)
+int vault_cli_parse(int argc, char **argv, vopts_t *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->pass_fd = o->newpass_fd = o->recovery_fd = o->pin_fd = o->slot = o->timeout = -1;
@@ -87,7 +79,7 @@ static int parse(int argc, char **argv, vopts_t *o)
 	return CLI_EXIT_OK;
 }
 
-static amana_vault_kdf_t cli_kdf(void)
+amana_vault_kdf_t vault_cli_kdf(void)
 {
 	return amana_vault_kdf_default();
 }
@@ -95,12 +87,12 @@ static amana_vault_kdf_t cli_kdf(void)
 /* The unlock code (reading secrets, the keyring session, opening with the
  * token, recovery words or passphrase) is in vault_unlock.c, shared with
  * amana cred and amana present; these adapt it to this file's options. */
-static const char *token_pin(const vopts_t *o, char *buf, int *err)
+const char *vault_cli_token_pin(const vopts_t *o, char *buf, int *err)
 {
 	return vault_unlock_token_pin(o->pin_fd, buf, err);
 }
 
-static int open_vault(const vopts_t *o, const char *dir, amana_vault_t **v)
+int vault_cli_open(const vopts_t *o, const char *dir, amana_vault_t **v)
 {
 	vault_unlock_t u;
 	vault_unlock_init(&u);
@@ -112,7 +104,7 @@ static int open_vault(const vopts_t *o, const char *dir, amana_vault_t **v)
 	return vault_unlock_open(&u, dir, v);
 }
 
-static int show_recovery(const uint8_t key[32], const char *png)
+int vault_cli_show_recovery(const uint8_t key[32], const char *png)
 {
 	char *words = sodium_malloc(AMANA_VAULT_WORDS_STRLEN);
 	if (words == NULL)
@@ -132,7 +124,7 @@ static int show_recovery(const uint8_t key[32], const char *png)
 static int vault_init(int argc, char **argv)
 {
 	vopts_t o;
-	int rc = parse(argc, argv, &o), err;
+	int rc = vault_cli_parse(argc, argv, &o), err;
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	if (o.npos != 1)
@@ -140,7 +132,7 @@ static int vault_init(int argc, char **argv)
 	char *p1 = sodium_malloc(SECRET_MAX), *p2 = sodium_malloc(SECRET_MAX);
 	uint8_t *rk = sodium_malloc(32);
 	size_t l1 = 0, l2 = 0;
-	amana_vault_kdf_t kdf = cli_kdf();
+	amana_vault_kdf_t kdf = vault_cli_kdf();
 	if (p1 == NULL || p2 == NULL || rk == NULL)
 		return cli_fail(AMANA_ERR_NOMEM, "vault init");
 	err = vault_unlock_get_pass(o.pass_fd, "AMANA_VAULT_TEST_PASSPHRASE", "New vault passphrase: ", p1, &l1);
@@ -152,7 +144,7 @@ static int vault_init(int argc, char **argv)
 	if (err == AMANA_OK)
 		err = amana_vault_create(o.pos[0], (const uint8_t *)p1, l1, &kdf, o.no_recovery ? NULL : rk);
 	if (err == AMANA_OK && !o.no_recovery)
-		err = show_recovery(rk, o.png);
+		err = vault_cli_show_recovery(rk, o.png);
 	sodium_free(p1);
 	sodium_free(p2);
 	sodium_free(rk);
@@ -166,7 +158,7 @@ static int vault_add(int argc, char **argv)
 {
 	vopts_t o;
 	amana_vault_t *v = NULL;
-	int rc = parse(argc, argv, &o);
+	int rc = vault_cli_parse(argc, argv, &o);
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	if (o.npos != 2)
@@ -180,7 +172,7 @@ static int vault_add(int argc, char **argv)
 	int fd = strcmp(file, "-") == 0 ? 0 : open(file, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return cli_fail(AMANA_ERR_IO, "vault add: cannot read %s", file);
-	int err = open_vault(&o, o.pos[0], &v);
+	int err = vault_cli_open(&o, o.pos[0], &v);
 	if (err == AMANA_OK) {
 		amana_vault_meta_t m = {o.kind, o.number, o.country, o.expiry, o.notes};
 		err = amana_vault_doc_add(v, name, &m, fd);
@@ -223,13 +215,13 @@ static int vault_list_show(int argc, char **argv, bool show)
 {
 	vopts_t o;
 	amana_vault_t *v = NULL;
-	int rc = parse(argc, argv, &o);
+	int rc = vault_cli_parse(argc, argv, &o);
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	if (o.npos != (show ? 2 : 1))
 		return cli_usage_error(show ? "vault show: give the vault directory and a name" :
 		                              "vault list: give the vault directory");
-	int err = open_vault(&o, o.pos[0], &v);
+	int err = vault_cli_open(&o, o.pos[0], &v);
 	if (err != AMANA_OK)
 		return cli_fail(err, "vault %s", o.pos[0]);
 	int only = -1;
@@ -277,12 +269,12 @@ static int vault_get(int argc, char **argv)
 	vopts_t o;
 	amana_vault_t *v = NULL;
 	char tmp[4096];
-	int rc = parse(argc, argv, &o);
+	int rc = vault_cli_parse(argc, argv, &o);
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	if (o.npos != 2 || o.out == NULL)
 		return cli_usage_error("vault get: give the vault directory, a name and -o FILE");
-	int err = open_vault(&o, o.pos[0], &v);
+	int err = vault_cli_open(&o, o.pos[0], &v);
 	if (err != AMANA_OK)
 		return cli_fail(err, "vault %s", o.pos[0]);
 	bool to_stdout = strcmp(o.out, "-") == 0;
@@ -316,12 +308,12 @@ static int vault_rm(int argc, char **argv)
 {
 	vopts_t o;
 	amana_vault_t *v = NULL;
-	int rc = parse(argc, argv, &o);
+	int rc = vault_cli_parse(argc, argv, &o);
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	if (o.npos != 2)
 		return cli_usage_error("vault rm: give the vault directory and a name");
-	int err = open_vault(&o, o.pos[0], &v);
+	int err = vault_cli_open(&o, o.pos[0], &v);
 	if (err == AMANA_OK)
 		err = amana_vault_rm(v, o.pos[1]);
 	amana_vault_free(&v);
@@ -330,7 +322,7 @@ static int vault_rm(int argc, char **argv)
 	return CLI_EXIT_OK;
 }
 
-static void report_bad(const char *name, int err, void *ctx)
+void vault_cli_report_bad(const char *name, int err, void *ctx)
 {
 	(void)ctx;
 	fprintf(stderr, "%s: '%s': %s\n", cli_prog(), name, amana_strerr(err));
@@ -340,15 +332,15 @@ static int vault_unlock(int argc, char **argv)
 {
 	vopts_t o;
 	amana_vault_t *v = NULL;
-	int rc = parse(argc, argv, &o);
+	int rc = vault_cli_parse(argc, argv, &o);
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	if (o.npos != 1)
 		return cli_usage_error("vault unlock: give the vault directory");
-	int err = open_vault(&o, o.pos[0], &v);
+	int err = vault_cli_open(&o, o.pos[0], &v);
 	if (err != AMANA_OK)
 		return cli_fail(err, "vault unlock %s", o.pos[0]);
-	int bad = amana_vault_check(v, report_bad, NULL);
+	int bad = amana_vault_check(v, vault_cli_report_bad, NULL);
 	int timeout = o.timeout >= 0 ? o.timeout : 300;
 	if (timeout > 0 && (err = vault_unlock_session_store(o.pos[0], v, timeout)) != AMANA_OK) {
 		amana_vault_free(&v);
@@ -365,7 +357,7 @@ static int vault_unlock(int argc, char **argv)
 static int vault_lock(int argc, char **argv)
 {
 	vopts_t o;
-	int rc = parse(argc, argv, &o);
+	int rc = vault_cli_parse(argc, argv, &o);
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	if (o.npos != 1)
@@ -381,15 +373,15 @@ static int vault_passwd(int argc, char **argv)
 {
 	vopts_t o;
 	amana_vault_t *v = NULL;
-	int rc = parse(argc, argv, &o);
+	int rc = vault_cli_parse(argc, argv, &o);
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	if (o.npos != 1)
 		return cli_usage_error("vault passwd: give the vault directory");
 	char *np = sodium_malloc(SECRET_MAX);
 	size_t nl = 0;
-	amana_vault_kdf_t kdf = cli_kdf();
-	int err = np == NULL ? AMANA_ERR_NOMEM : open_vault(&o, o.pos[0], &v);
+	amana_vault_kdf_t kdf = vault_cli_kdf();
+	int err = np == NULL ? AMANA_ERR_NOMEM : vault_cli_open(&o, o.pos[0], &v);
 	if (err == AMANA_OK)
 		err = vault_unlock_get_pass(o.newpass_fd, NULL, "New passphrase: ", np, &nl);
 	if (err == AMANA_OK) {
@@ -401,265 +393,6 @@ static int vault_passwd(int argc, char **argv)
 	amana_vault_free(&v);
 	if (err != AMANA_OK)
 		return cli_fail(err, "vault passwd");
-	return CLI_EXIT_OK;
-}
-
-static const char *slot_type_name(amana_vault_slot_type_t t)
-{
-	switch (t) {
-	case AMANA_VAULT_SLOT_PASSPHRASE: return "passphrase";
-	case AMANA_VAULT_SLOT_RECOVERY: return "recovery";
-	case AMANA_VAULT_SLOT_TOKEN: return "token";
-	case AMANA_VAULT_SLOT_DURESS: return "duress";
-	default: return "free";
-	}
-}
-
-static int vault_slots(int argc, char **argv)
-{
-	vopts_t o;
-	amana_vault_t *v = NULL;
-	int rc = parse(argc, argv, &o);
-	if (rc != CLI_EXIT_OK)
-		return rc;
-	const char *act = o.npos >= 2 ? o.pos[1] : "list";
-	if (o.npos < 1 || o.npos > 3)
-		return cli_usage_error("vault slots: give the vault directory [and an action]");
-	int err = open_vault(&o, o.pos[0], &v);
-	if (err != AMANA_OK)
-		return cli_fail(err, "vault %s", o.pos[0]);
-	amana_vault_kdf_t kdf = cli_kdf();
-	char *np = sodium_malloc(SECRET_MAX);
-	uint8_t *rk = sodium_malloc(32);
-	size_t nl = 0;
-	unsigned idx = 0;
-	if (np == NULL || rk == NULL) {
-		err = AMANA_ERR_NOMEM;
-	} else if (strcmp(act, "list") == 0) {
-		cli_json_t j;
-		if (o.json) {
-			cli_json_begin(&j, stdout);
-			cli_json_key(&j, "slots");
-			cli_json_array(&j);
-		}
-		for (unsigned i = 0; i < AMANA_VAULT_NSLOTS; i++) {
-			amana_vault_slot_info_t si;
-			if (amana_vault_slot_info(v, i, &si) != AMANA_OK || si.type == AMANA_VAULT_SLOT_FREE ||
-			    si.type == AMANA_VAULT_SLOT_HIDDEN)
-				continue;
-			if (o.json) {
-				cli_json_object(&j);
-				cli_json_key(&j, "slot");
-				cli_json_int(&j, i);
-				cli_json_key(&j, "type");
-				cli_json_str(&j, slot_type_name(si.type));
-				cli_json_key(&j, "opened");
-				cli_json_bool(&j, i == amana_vault_slot_opened(v));
-				cli_json_key(&j, "argon2id_ops");
-				cli_json_int(&j, (int64_t)si.kdf.opslimit);
-				cli_json_key(&j, "argon2id_mem");
-				cli_json_int(&j, (int64_t)si.kdf.memlimit);
-				cli_json_close(&j);
-			} else {
-				printf("slot %u  %-10s%s", i, slot_type_name(si.type),
-				    i == amana_vault_slot_opened(v) ? "  (opened this session)" : "");
-				if (si.kdf.opslimit > 0)
-					printf("  argon2id ops %llu mem %zu MiB", (unsigned long long)si.kdf.opslimit,
-					    si.kdf.memlimit >> 20);
-				printf("\n");
-			}
-		}
-		if (o.json) {
-			cli_json_close(&j);
-			cli_json_end(&j);
-		}
-	} else if (strcmp(act, "add-passphrase") == 0 || strcmp(act, "add-duress") == 0) {
-		bool duress = strcmp(act, "add-duress") == 0;
-		err = vault_unlock_get_pass(o.newpass_fd, NULL, duress ? "Duress passphrase: " : "New passphrase: ", np, &nl);
-		if (err == AMANA_OK)
-			err = duress ? amana_vault_slot_add_duress(v, (const uint8_t *)np, nl, &kdf, &idx)
-			             : amana_vault_slot_add_passphrase(v, (const uint8_t *)np, nl, &kdf, &idx);
-		if (err == AMANA_OK)
-			printf("added slot %u\n", idx);
-	} else if (strcmp(act, "add-token") == 0) {
-		const char *tok = o.npos == 3 ? o.pos[2] : NULL;
-		vopts_t po = o;
-		po.pin_fd = o.newpass_fd; /* the PIN for enrolment */
-		const char *pin = token_pin(&po, np, &err);
-		if (tok == NULL)
-			err = AMANA_ERR_ARG;
-		if (err == AMANA_OK)
-			err = amana_vault_token_enrol(v, tok, pin, &idx);
-		if (err == AMANA_OK)
-			printf("added slot %u\n", idx);
-	} else if (strcmp(act, "add-recovery") == 0) {
-		err = amana_vault_slot_add_recovery(v, rk, &idx);
-		if (err == AMANA_OK)
-			err = show_recovery(rk, o.png);
-	} else if (strcmp(act, "remove") == 0 && o.npos == 3) {
-		uint64_t n;
-		if (!cli_parse_u64(o.pos[2], AMANA_VAULT_NSLOTS - 1u, &n))
-			err = AMANA_ERR_ARG;
-		else
-			err = amana_vault_slot_remove(v, (unsigned)n);
-	} else {
-		err = AMANA_ERR_ARG;
-	}
-	if (np != NULL)
-		sodium_free(np);
-	if (rk != NULL)
-		sodium_free(rk);
-	amana_vault_free(&v);
-	if (err != AMANA_OK)
-		return cli_fail(err, "vault slots %s", act);
-	return CLI_EXIT_OK;
-}
-
-/* ---- export/import: a backup file of the vault's ciphertext files.
- * "AMVBAK1\n" | per file: u16 name length | name | u64 size | bytes.
- * Nothing is decrypted; import restores a directory and proves it opens. */
-static int copy_fd(int in, FILE *out, uint64_t n)
-{
-	uint8_t buf[65536];
-	while (n > 0) {
-		size_t want = n < sizeof(buf) ? (size_t)n : sizeof(buf);
-		ssize_t r = read(in, buf, want);
-		if (r <= 0)
-			return AMANA_ERR_IO;
-		if (fwrite(buf, 1, (size_t)r, out) != (size_t)r)
-			return AMANA_ERR_IO;
-		n -= (uint64_t)r;
-	}
-	return AMANA_OK;
-}
-
-#include <dirent.h>
-static int vault_export(int argc, char **argv)
-{
-	vopts_t o;
-	amana_vault_t *v = NULL;
-	int rc = parse(argc, argv, &o);
-	if (rc != CLI_EXIT_OK)
-		return rc;
-	if (o.npos != 2)
-		return cli_usage_error("vault export: give the vault directory and a backup file");
-	int err = open_vault(&o, o.pos[0], &v); /* proves the secret; cleans up */
-	amana_vault_free(&v);
-	if (err != AMANA_OK)
-		return cli_fail(err, "vault export");
-	DIR *d = opendir(o.pos[0]);
-	FILE *out = fopen(o.pos[1], "wbx");
-	if (d == NULL || out == NULL) {
-		if (d != NULL)
-			closedir(d);
-		if (out != NULL)
-			fclose(out);
-		return cli_fail(AMANA_ERR_IO, "vault export %s", o.pos[1]);
-	}
-	fwrite("AMVBAK1\n", 1, 8, out);
-	struct dirent *e;
-	while (err == AMANA_OK && (e = readdir(d)) != NULL) {
-		struct stat st;
-		if (e->d_name[0] == '.' || fstatat(dirfd(d), e->d_name, &st, 0) != 0 || !S_ISREG(st.st_mode))
-			continue;
-		size_t nl = strlen(e->d_name);
-		uint8_t hdr[2 + 255 + 8];
-		hdr[0] = (uint8_t)nl;
-		hdr[1] = (uint8_t)(nl >> 8);
-		memcpy(hdr + 2, e->d_name, nl);
-		for (int i = 0; i < 8; i++)
-			hdr[2 + nl + (size_t)i] = (uint8_t)((uint64_t)st.st_size >> (8 * i));
-		fwrite(hdr, 1, 2 + nl + 8, out);
-		int fd = openat(dirfd(d), e->d_name, O_RDONLY | O_CLOEXEC);
-		err = fd < 0 ? AMANA_ERR_IO : copy_fd(fd, out, (uint64_t)st.st_size);
-		if (fd >= 0)
-			close(fd);
-	}
-	closedir(d);
-	if ((fflush(out) != 0 || fsync(fileno(out)) != 0) && err == AMANA_OK)
-		err = AMANA_ERR_IO;
-	if (fclose(out) != 0 && err == AMANA_OK)
-		err = AMANA_ERR_IO;
-	if (err != AMANA_OK) {
-		unlink(o.pos[1]);
-		return cli_fail(err, "vault export %s", o.pos[1]);
-	}
-	return CLI_EXIT_OK;
-}
-
-static int vault_import(int argc, char **argv)
-{
-	vopts_t o;
-	amana_vault_t *v = NULL;
-	char path[4096];
-	int rc = parse(argc, argv, &o);
-	if (rc != CLI_EXIT_OK)
-		return rc;
-	if (o.npos != 2)
-		return cli_usage_error("vault import: give the backup file and a new vault directory");
-	FILE *in = fopen(o.pos[0], "rb");
-	char magic[8];
-	if (in == NULL)
-		return cli_fail(AMANA_ERR_IO, "vault import %s", o.pos[0]);
-	if (fread(magic, 1, 8, in) != 8 || memcmp(magic, "AMVBAK1\n", 8) != 0) {
-		fclose(in);
-		return cli_fail(AMANA_ERR_FORMAT, "vault import %s", o.pos[0]);
-	}
-	if (mkdir(o.pos[1], 0700) != 0) {
-		fclose(in);
-		return cli_fail(AMANA_ERR_EXISTS, "vault import: %s", o.pos[1]);
-	}
-	int err = AMANA_OK, files = 0;
-	uint8_t h[2];
-	while (err == AMANA_OK && fread(h, 1, 2, in) == 2) {
-		size_t nl = (size_t)h[0] | ((size_t)h[1] << 8);
-		char name[256];
-		uint8_t sz[8];
-		uint64_t size = 0;
-		if (nl == 0 || nl > 255 || fread(name, 1, nl, in) != nl || fread(sz, 1, 8, in) != 8) {
-			err = AMANA_ERR_FORMAT;
-			break;
-		}
-		name[nl] = '\0';
-		for (int i = 7; i >= 0; i--)
-			size = (size << 8) | sz[i];
-		if (strchr(name, '/') != NULL || name[0] == '.' || size > AMANA_VAULT_DOC_MAX * 2u) {
-			err = AMANA_ERR_FORMAT;
-			break;
-		}
-		if ((size_t)snprintf(path, sizeof(path), "%s/%s", o.pos[1], name) >= sizeof(path)) {
-			err = AMANA_ERR_ARG;
-			break;
-		}
-		FILE *out = fopen(path, "wbx");
-		if (out == NULL) {
-			err = AMANA_ERR_IO;
-			break;
-		}
-		uint8_t buf[65536];
-		while (err == AMANA_OK && size > 0) {
-			size_t want = size < sizeof(buf) ? (size_t)size : sizeof(buf);
-			if (fread(buf, 1, want, in) != want || fwrite(buf, 1, want, out) != want)
-				err = AMANA_ERR_FORMAT;
-			size -= want;
-		}
-		if ((fflush(out) != 0 || fsync(fileno(out)) != 0 || fclose(out) != 0) && err == AMANA_OK)
-			err = AMANA_ERR_IO;
-		files++;
-	}
-	fclose(in);
-	if (err == AMANA_OK)
-		err = open_vault(&o, o.pos[1], &v);
-	if (err == AMANA_OK) {
-		int bad = amana_vault_check(v, report_bad, NULL);
-		printf("imported %d files: %zu entries, %d damaged\n", files, amana_vault_count(v),
-		    bad > 0 ? bad : 0);
-		if (bad != 0)
-			err = AMANA_ERR_VAULT_OBJECT;
-	}
-	amana_vault_free(&v);
-	if (err != AMANA_OK)
-		return cli_fail(err, "vault import into %s", o.pos[1]);
 	return CLI_EXIT_OK;
 }
 
@@ -677,9 +410,9 @@ static const cli_cmd_t vault_cmds[] = {
 	    "usage: amana vault show DIR NAME [--json]\n\n" UNLOCK_HELP},
 	{"get", vault_get, "write a document out", "usage: amana vault get DIR NAME -o FILE|-\n\n" UNLOCK_HELP},
 	{"rm", vault_rm, "remove a document or record", "usage: amana vault rm DIR NAME\n\n" UNLOCK_HELP},
-	{"export", vault_export, "write an encrypted backup file",
+	{"export", vault_cmd_export, "write an encrypted backup file",
 	    "usage: amana vault export DIR BACKUP\n\nCopies the encrypted files; nothing is decrypted.\n"},
-	{"import", vault_import, "restore a backup into a new directory",
+	{"import", vault_cmd_import, "restore a backup into a new directory",
 	    "usage: amana vault import BACKUP NEWDIR\n\nRestores, then unlocks and checks every object.\n"},
 	{"lock", vault_lock, "end the unlocked session", "usage: amana vault lock DIR\n"},
 	{"unlock", vault_unlock, "unlock for a while, clean up and check every object",
@@ -688,7 +421,7 @@ static const cli_cmd_t vault_cmds[] = {
 	    UNLOCK_HELP},
 	{"passwd", vault_passwd, "change a passphrase",
 	    "usage: amana vault passwd DIR [--slot N] [--new-passphrase-fd N]\n\n" UNLOCK_HELP},
-	{"slots", vault_slots, "list, add or remove key slots",
+	{"slots", vault_cmd_slots, "list, add or remove key slots",
 	    "usage: amana vault slots DIR [list|add-passphrase|add-duress|add-recovery|\n"
 	    "       add-token SOCKET|remove N] [--new-passphrase-fd N] [--json]\n\n"
 	    "add-token enrols a credential on the token at SOCKET; its PIN (if the\n"

@@ -4,6 +4,7 @@
 #define AMANA_MDOC_INTERNAL_H
 
 #include "amana/mdoc.h"
+#include "amana/trust.h"
 
 /* Decoder limits for whole responses and credentials. */
 extern const amana_cbor_limits_t mdoc_limits;
@@ -48,6 +49,22 @@ int mdoc_tstr_copy(const amana_cbor_doc_t *d, uint32_t i, char *out, size_t cap)
 
 /* tdate (#6.0 tstr) at index i. */
 int mdoc_get_tdate(const amana_cbor_doc_t *d, uint32_t i, int64_t *t);
+
+/* The ISO 18013-5 Annex B document-signer profile (x509.c): an end
+ * entity (not a CA) whose key usage has digitalSignature (and neither
+ * keyCertSign nor cRLSign) and whose extended key usage has mdlDS
+ * (1.0.18013.5.1.2). AMANA_OK, AMANA_ERR_VERIFY_CERT_USAGE, or
+ * AMANA_ERR_X509 (malformed); *why (may be NULL) gets a reason for people,
+ * NULL on success. The _x509 form takes a parsed libcrypto X509. */
+struct x509_st;
+int mdoc_cert_signer_usage(const uint8_t *der, size_t len, const char **why);
+int mdoc_cert_signer_usage_x509(struct x509_st *x, const char **why);
+
+/* amana_trust_check_cert (trust.c) that also says why a certificate is
+ * not a document signer (*why as for mdoc_cert_signer_usage). */
+int mdoc_trust_check_signer(const amana_trust_t *t, const uint8_t *der,
+    size_t len, int64_t now, amana_cose_key_t *key, int64_t *not_before,
+    int64_t *not_after, char *subject, size_t subject_cap, const char **why);
 
 /* The subject of a DER certificate, one line (trust.c); "" if unreadable. */
 void mdoc_cert_subject(const uint8_t *der, size_t len, char *out, size_t cap);

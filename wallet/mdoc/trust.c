@@ -118,21 +118,19 @@ const char *amana_trust_name(const amana_trust_t *t, size_t i)
 
 int64_t amana_trust_expires(const amana_trust_t *t) { return t->expires; }
 
-int amana_trust_check_cert(const amana_trust_t *t, const uint8_t *der,
+int mdoc_trust_check_signer(const amana_trust_t *t, const uint8_t *der,
     size_t len, int64_t now, amana_cose_key_t *key, int64_t *not_before,
-    int64_t *not_after, char *subject, size_t subject_cap)
+    int64_t *not_after, char *subject, size_t subject_cap, const char **why)
 {
+	const char *dummy;
+	if (why == NULL)
+		why = &dummy;
+	*why = NULL;
 	if (t == NULL || t->n == 0)
 		return AMANA_ERR_VERIFY_UNTRUSTED;
 	X509 *x = parse_der(der, len);
 	if (x == NULL)
 		return AMANA_ERR_X509;
-	/* A signer is an end entity. A CA here would be a root (or another
-	 * CA) signing documents itself; a trusted root even "verifies" alone. */
-	if (X509_check_ca(x) != 0) {
-		X509_free(x);
-		return AMANA_ERR_VERIFY_UNTRUSTED;
-	}
 	int r = AMANA_ERR_NOMEM;
 	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
 	if (ctx != NULL && X509_STORE_CTX_init(ctx, t->store, x, NULL) == 1) {
@@ -147,6 +145,11 @@ int amana_trust_check_cert(const amana_trust_t *t, const uint8_t *der,
 			    e == X509_V_ERR_CERT_NOT_YET_VALID) ?
 			    AMANA_ERR_VERIFY_CERT_TIME : AMANA_ERR_VERIFY_UNTRUSTED;
 		}
+		/* Who vouches for it first, then what it may sign: a signer is an
+		 * end entity made for documents (a CA here would be a root signing
+		 * documents itself, and a trusted root even "verifies" alone). */
+		if (r == AMANA_OK)
+			r = mdoc_cert_signer_usage_x509(x, why);
 		/* the chain ends at one of our roots: intersect the windows */
 		STACK_OF(X509) *chain = r == AMANA_OK ? X509_STORE_CTX_get0_chain(ctx) : NULL;
 		X509 *root = chain != NULL && sk_X509_num(chain) > 0 ?
@@ -175,6 +178,14 @@ int amana_trust_check_cert(const amana_trust_t *t, const uint8_t *der,
 	if (r == AMANA_OK)
 		r = amana_cose_key_from_cert(der, len, key);
 	return r;
+}
+
+int amana_trust_check_cert(const amana_trust_t *t, const uint8_t *der,
+    size_t len, int64_t now, amana_cose_key_t *key, int64_t *not_before,
+    int64_t *not_after, char *subject, size_t subject_cap)
+{
+	return mdoc_trust_check_signer(t, der, len, now, key, not_before, not_after,
+	    subject, subject_cap, NULL);
 }
 
 int amana_trust_list_create(const uint8_t *const *roots, const size_t *lens,

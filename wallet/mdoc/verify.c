@@ -79,8 +79,9 @@ int64_t verifier_now(const amana_verifier_t *v)
 }
 
 int verifier_signer(amana_verifier_t *v, const uint8_t *der, size_t len,
-    const verifier_cert_t **out)
+    const verifier_cert_t **out, const char **why)
 {
+	*why = NULL;
 	uint8_t h[crypto_hash_sha256_BYTES];
 	crypto_hash_sha256(h, der, len);
 	for (size_t k = 0; k < v->ncache; k++)
@@ -93,8 +94,8 @@ int verifier_signer(amana_verifier_t *v, const uint8_t *der, size_t len,
 	memcpy(c.hash, h, sizeof(h));
 	/* The chain is checked with the clock; the cached window is then
 	 * compared with the clock on every later use. */
-	int r = amana_trust_check_cert(v->trust, der, len, verifier_now(v), &c.key,
-	    &c.not_before, &c.not_after, c.subject, sizeof(c.subject));
+	int r = mdoc_trust_check_signer(v->trust, der, len, verifier_now(v), &c.key,
+	    &c.not_before, &c.not_after, c.subject, sizeof(c.subject), why);
 	if (r != AMANA_OK)
 		return r;
 	size_t slot = v->ncache < VERIFIER_CACHE ? v->ncache++ : v->next_evict++ % VERIFIER_CACHE;
@@ -162,11 +163,11 @@ int amana_verifier_check(amana_verifier_t *v, const amana_request_t *req,
 		return r == AMANA_ERR_NOMEM ? r : res->reason;
 	}
 	check_set(&res->response, AMANA_CHECK_PASS, AMANA_OK, NULL);
-	bool ok = true;
+	bool ok = true, matched[AMANA_REQUEST_MAX_DOCS] = {false};
 	uint32_t k = docs + 1;
 	for (uint64_t i = 0; i < ndocs; i++) {
 		amana_verified_doc_t *doc = &res->docs[res->ndocs++];
-		r = verify_doc(v, req, d, k, doc);
+		r = verify_doc(v, req, d, k, doc, matched);
 		if (r == AMANA_ERR_NOMEM) {
 			amana_cbor_doc_free(&d);
 			return r;
@@ -182,12 +183,10 @@ int amana_verifier_check(amana_verifier_t *v, const amana_request_t *req,
 		}
 		k = amana_cbor_next(d, k);
 	}
-	/* every requested document must be there */
+	/* every requested document must be there (docTypes compared whole,
+	 * as received, never their display copies) */
 	for (size_t q = 0; ok && req != NULL && q < amana_request_doc_count(req); q++) {
-		bool found = false;
-		for (size_t i = 0; i < res->ndocs && !found; i++)
-			found = strcmp(res->docs[i].doctype, amana_request_doctype(req, q)) == 0;
-		if (!found) {
+		if (!matched[q]) {
 			ok = false;
 			res->reason = AMANA_ERR_MDOC_NO_CRED;
 			check_set(&res->response, AMANA_CHECK_FAIL, res->reason,

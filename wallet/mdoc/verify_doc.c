@@ -59,65 +59,6 @@ static int structure(const amana_cbor_doc_t *d, uint32_t i, doc_parts_t *p)
 	return r;
 }
 
-static void copy_text(char *out, size_t cap, const char *s, size_t n)
-{
-	size_t w = n < cap - 1 ? n : cap - 1;
-	memcpy(out, s, w);
-	out[w] = '\0';
-	for (size_t k = 0; k < w; k++) /* printable for reports */
-		if ((unsigned char)out[k] < 0x20 || out[k] == 0x7f)
-			out[k] = '?';
-}
-
-static int digests(const amana_cbor_doc_t *d, const doc_parts_t *p,
-    amana_verified_doc_t *out, char *detail, size_t cap)
-{
-	if (p->namespaces == 0)
-		return AMANA_OK; /* nothing disclosed */
-	uint64_t nns, nitems;
-	int r = amana_cbor_get_map(d, p->namespaces, &nns);
-	uint32_t k = p->namespaces + 1;
-	for (uint64_t i = 0; i < nns && r == AMANA_OK; i++) {
-		uint32_t arr = amana_cbor_next(d, k);
-		const char *ns;
-		size_t ns_len;
-		if ((r = amana_cbor_get_tstr(d, k, &ns, &ns_len)) != AMANA_OK ||
-		    (r = amana_cbor_get_array(d, arr, &nitems)) != AMANA_OK)
-			break;
-		if (nitems == 0)
-			r = AMANA_ERR_CBOR_VALUE;
-		uint32_t it = arr + 1;
-		for (uint64_t j = 0; j < nitems && r == AMANA_OK; j++) {
-			mdoc_item_t item;
-			if (out->nelements >= AMANA_VERIFY_MAX_ELEMENTS) {
-				r = AMANA_ERR_LIMIT;
-				break;
-			}
-			r = mdoc_item_check(d, it, &p->mso, ns, ns_len, &item);
-			if (r != AMANA_OK) {
-				snprintf(detail, cap, "item %llu of namespace %.*s",
-				    (unsigned long long)j, (int)(ns_len > 60 ? 60 : ns_len), ns);
-				break;
-			}
-			amana_verified_element_t *el = &out->elements[out->nelements++];
-			copy_text(el->ns, sizeof(el->ns), ns, ns_len);
-			copy_text(el->id, sizeof(el->id), item.id, item.id_len);
-			amana_cbor_diag(item.doc, item.value, el->value, sizeof(el->value));
-			mdoc_item_free(&item);
-			/* the same element twice would let a holder choose its value */
-			for (size_t e = 0; e + 1 < out->nelements; e++)
-				if (strcmp(out->elements[e].ns, el->ns) == 0 &&
-				    strcmp(out->elements[e].id, el->id) == 0) {
-					r = AMANA_ERR_CBOR_DUPKEY;
-					snprintf(detail, cap, "element %s given twice", el->id);
-				}
-			it = amana_cbor_next(d, it);
-		}
-		k = amana_cbor_next(d, arr);
-	}
-	return r;
-}
-
 static int device_sig(const amana_cbor_doc_t *d, const amana_request_t *req,
     const doc_parts_t *p)
 {
@@ -157,18 +98,21 @@ static int device_sig(const amana_cbor_doc_t *d, const amana_request_t *req,
 }
 
 int verify_doc(amana_verifier_t *v, const amana_request_t *req,
-    const amana_cbor_doc_t *d, uint32_t i, amana_verified_doc_t *out)
+    const amana_cbor_doc_t *d, uint32_t i, amana_verified_doc_t *out,
+    bool matched[AMANA_REQUEST_MAX_DOCS])
 {
 	memset(out, 0, sizeof(*out));
+	out->request_doc = -1;
 	amana_check_t *c = out->checks;
 	char detail[120] = "";
 	doc_parts_t p;
 	memset(&p, 0, sizeof(p));
+	verify_name_t names[AMANA_VERIFY_MAX_ELEMENTS];
 	int64_t now = verifier_now(v);
 
 	int r = structure(d, i, &p);
 	if (p.doctype != NULL)
-		copy_text(out->doctype, sizeof(out->doctype), p.doctype, p.doctype_len);
+		verify_display(out->doctype, sizeof(out->doctype), p.doctype, p.doctype_len);
 	if (r != AMANA_OK) {
 		check_set(&c[AMANA_CHECK_STRUCTURE], AMANA_CHECK_FAIL, r, NULL);
 		mdoc_mso_free(&p.mso);
@@ -180,20 +124,21 @@ int verify_doc(amana_verifier_t *v, const amana_request_t *req,
 	out->signed_at = p.mso.signed_at;
 	if (p.mso.has_status) {
 		out->has_status = true;
-		copy_text(out->status_uri, sizeof(out->status_uri), p.mso.status_uri,
+		verify_display(out->status_uri, sizeof(out->status_uri), p.mso.status_uri,
 		    p.mso.status_uri_len);
 		out->status_idx = p.mso.status_idx;
 	}
 
 	/* trust, then the issuer signature with the signer's key */
 	const verifier_cert_t *signer = NULL;
+	const char *why = NULL;
 	amana_cose_key_t key = {0, 0, {0}, {0}};
 	int64_t cert_nb = INT64_MIN, cert_na = INT64_MAX;
 	/* a trust list loaded while valid may have expired since */
 	if (v->trust != NULL && now > amana_trust_expires(v->trust))
 		r = AMANA_ERR_TRUST_EXPIRED;
 	else
-		r = verifier_signer(v, p.auth.x5chain[0], p.auth.x5chain_len[0], &signer);
+		r = verifier_signer(v, p.auth.x5chain[0], p.auth.x5chain_len[0], &signer, &why);
 	if (r == AMANA_OK && (now < signer->not_before || now > signer->not_after))
 		r = AMANA_ERR_VERIFY_CERT_TIME;
 	if (r == AMANA_OK) {
@@ -204,7 +149,7 @@ int verify_doc(amana_verifier_t *v, const amana_request_t *req,
 		snprintf(out->signer, sizeof(out->signer), "%s", signer->subject);
 	} else {
 		check_set(&c[AMANA_CHECK_TRUST],
-		    v->require_trust ? AMANA_CHECK_FAIL : AMANA_CHECK_SKIP, r, NULL);
+		    v->require_trust ? AMANA_CHECK_FAIL : AMANA_CHECK_SKIP, r, why);
 		/* who signed it, though untrusted: the officer may want to know */
 		mdoc_cert_subject(p.auth.x5chain[0], p.auth.x5chain_len[0], out->signer,
 		    sizeof(out->signer));
@@ -220,7 +165,7 @@ int verify_doc(amana_verifier_t *v, const amana_request_t *req,
 
 	/* digests mean something only under a valid signature */
 	if (signed_ok) {
-		r = digests(d, &p, out, detail, sizeof(detail));
+		r = verify_items(d, p.namespaces, &p.mso, out, names, detail, sizeof(detail));
 		check_set(&c[AMANA_CHECK_DIGESTS], r == AMANA_OK ? AMANA_CHECK_PASS :
 		    AMANA_CHECK_FAIL, r, r == AMANA_OK ? NULL : detail);
 		if (r == AMANA_ERR_NOMEM)
@@ -231,9 +176,16 @@ int verify_doc(amana_verifier_t *v, const amana_request_t *req,
 	    memcmp(p.mso.doctype, p.doctype, p.doctype_len) == 0;
 	if (dt_ok && req != NULL) {
 		dt_ok = false;
-		for (size_t q = 0; q < amana_request_doc_count(req) && !dt_ok; q++)
-			dt_ok = strcmp(amana_request_doctype(req, q), out->doctype) == 0;
+		for (size_t q = 0; q < amana_request_doc_count(req); q++)
+			if (verify_doctype_requested(req, q, p.doctype, p.doctype_len)) {
+				if (!dt_ok)
+					out->request_doc = (int)q;
+				dt_ok = matched[q] = true;
+			}
 	}
+	if (out->request_doc >= 0 && c[AMANA_CHECK_DIGESTS].state == AMANA_CHECK_PASS)
+		out->not_disclosed = verify_not_disclosed(req, (size_t)out->request_doc,
+		    names, out->nelements);
 	check_set(&c[AMANA_CHECK_DOCTYPE], dt_ok ? AMANA_CHECK_PASS : AMANA_CHECK_FAIL,
 	    dt_ok ? AMANA_OK : AMANA_ERR_MDOC_DOCTYPE, NULL);
 
@@ -253,14 +205,8 @@ int verify_doc(amana_verifier_t *v, const amana_request_t *req,
 		r = device_sig(d, req, &p);
 		check_set(&c[AMANA_CHECK_DEVICE_SIG], r == AMANA_OK ? AMANA_CHECK_PASS :
 		    AMANA_CHECK_FAIL, r, NULL);
-		r = AMANA_OK;
-		for (size_t e = 0; e < out->nelements && r == AMANA_OK; e++)
-			if (!amana_request_wants(req, out->doctype, out->elements[e].ns,
-			        out->elements[e].id)) {
-				r = AMANA_ERR_VERIFY_NOT_REQUESTED;
-				snprintf(detail, sizeof(detail), "%s was not requested",
-				    out->elements[e].id);
-			}
+		r = verify_requested(req, p.doctype, p.doctype_len, names, out, detail,
+		    sizeof(detail));
 		check_set(&c[AMANA_CHECK_REQUEST], r == AMANA_OK ? AMANA_CHECK_PASS :
 		    AMANA_CHECK_FAIL, r, r == AMANA_OK ? NULL : detail);
 	}

@@ -30,13 +30,49 @@ struct amana_verifier {
 };
 
 int64_t verifier_now(const amana_verifier_t *v);
-/* The cached or freshly checked signer certificate. */
+/* The cached or freshly checked signer certificate; on failure *why may
+ * say what is wrong with it (NULL: the reason code says it all). */
 int verifier_signer(amana_verifier_t *v, const uint8_t *der, size_t len,
-    const verifier_cert_t **out);
+    const verifier_cert_t **out, const char **why);
 void check_set(amana_check_t *c, amana_check_state_t st, int reason,
     const char *detail);
-/* Runs every check of the Document at index i of d. */
+/* Runs every check of the Document at index i of d; sets matched[q] for
+ * the request's document q whose docType this one is (exactly). */
 int verify_doc(amana_verifier_t *v, const amana_request_t *req,
-    const amana_cbor_doc_t *d, uint32_t i, amana_verified_doc_t *out);
+    const amana_cbor_doc_t *d, uint32_t i, amana_verified_doc_t *out,
+    bool matched[AMANA_REQUEST_MAX_DOCS]);
+
+/* ---- disclosed elements (verify_items.c) */
+
+/* A disclosed element's namespace and identifier, whole and as received
+ * (pointing into the response): what every comparison uses. */
+typedef struct verify_name {
+	const char *ns, *id;
+	size_t ns_len, id_len;
+} verify_name_t;
+
+/* True when the NUL-terminated z equals s[0..n). */
+bool verify_text_eq(const char *z, const char *s, size_t n);
+/* A display copy of s[0..n): control characters as '?', and when it does
+ * not fit, cut at a character boundary and ended with "...". */
+void verify_display(char *out, size_t cap, const char *s, size_t n);
+/* The digests check: every IssuerSignedItem of issuerSigned.nameSpaces
+ * (item ns_map of d; 0 when absent) hashes to the MSO's digest, and no
+ * element comes twice. Fills out->elements (display) and names (one per
+ * element); detail says which item failed. */
+int verify_items(const amana_cbor_doc_t *d, uint32_t ns_map, const mdoc_mso_t *mso,
+    amana_verified_doc_t *out, verify_name_t *names, char *detail, size_t cap);
+/* True when request document q asks for docType doctype[0..len). */
+bool verify_doctype_requested(const amana_request_t *req, size_t q,
+    const char *doctype, size_t len);
+/* Which elements of request document q no name in names[0..n) is (bit j
+ * for element j). */
+uint64_t verify_not_disclosed(const amana_request_t *req, size_t q,
+    const verify_name_t *names, size_t n);
+/* The request check: every element of out (names) was asked for in a
+ * request document of this docType; AMANA_ERR_VERIFY_NOT_REQUESTED. */
+int verify_requested(const amana_request_t *req, const char *doctype, size_t dlen,
+    const verify_name_t *names, const amana_verified_doc_t *out, char *detail,
+    size_t cap);
 
 #endif

@@ -1,5 +1,7 @@
 /* x509.c: issuing-authority root and document-signer certificates
- * (Ed25519, X.509 v3) made with libcrypto from libsodium key pairs. */
+ * (Ed25519, X.509 v3) made with libcrypto from libsodium key pairs, and
+ * the document-signer profile the verifier holds every signer to (what
+ * the issuer writes here is what mdoc_cert_signer_usage requires). */
 #include <openssl/bn.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
@@ -10,6 +12,7 @@
 
 #include "amana/err.h"
 #include "amana/issuer.h"
+#include "mdoc_internal.h"
 
 /* ISO 18013-5 document signer extended key usage (mdlDS). */
 #define OID_MDL_DS "1.0.18013.5.1.2"
@@ -126,5 +129,71 @@ int amana_issuer_cert_create(const char *subject_cn, const char *country,
 	    issuer_cert, issuer_cert_len, not_before, not_after, sk, cert, cert_len);
 	if (r != AMANA_OK)
 		sodium_memzero(sk, 64);
+	return r;
+}
+
+static bool has_mdl_ds_eku(X509 *x, bool *malformed)
+{
+	int crit = 0;
+	EXTENDED_KEY_USAGE *eku = X509_get_ext_d2i(x, NID_ext_key_usage, &crit, NULL);
+	*malformed = eku == NULL && crit != -1; /* -1: absent; else repeated or bad */
+	bool found = false;
+	for (int k = 0; eku != NULL && k < sk_ASN1_OBJECT_num(eku) && !found; k++) {
+		char oid[64];
+		int n = OBJ_obj2txt(oid, sizeof(oid), sk_ASN1_OBJECT_value(eku, k), 1);
+		found = n > 0 && (size_t)n < sizeof(oid) && strcmp(oid, OID_MDL_DS) == 0;
+	}
+	EXTENDED_KEY_USAGE_free(eku);
+	return found;
+}
+
+int mdoc_cert_signer_usage_x509(X509 *x, const char **why)
+{
+	const char *dummy;
+	if (why == NULL)
+		why = &dummy;
+	*why = NULL;
+	uint32_t flags = X509_get_extension_flags(x);
+	if (flags & EXFLAG_INVALID) {
+		*why = "signer certificate has malformed extensions";
+		return AMANA_ERR_X509;
+	}
+	/* A CA (the authority's IACA root or any other) signing documents
+	 * itself would make every certificate it issued pointless; a trusted
+	 * root even "verifies" alone. */
+	if (X509_check_ca(x) != 0) {
+		*why = "a CA certificate (IACA) cannot sign documents";
+		return AMANA_ERR_VERIFY_CERT_USAGE;
+	}
+	uint32_t ku = X509_get_key_usage(x);
+	if (!(flags & EXFLAG_KUSAGE) || !(ku & KU_DIGITAL_SIGNATURE)) {
+		*why = "signer certificate lacks key usage digitalSignature";
+		return AMANA_ERR_VERIFY_CERT_USAGE;
+	}
+	if (ku & (KU_KEY_CERT_SIGN | KU_CRL_SIGN)) {
+		*why = "signer certificate may sign certificates (keyCertSign/cRLSign)";
+		return AMANA_ERR_VERIFY_CERT_USAGE;
+	}
+	bool malformed;
+	if (!has_mdl_ds_eku(x, &malformed)) {
+		*why = malformed ? "signer certificate has a malformed extended key usage" :
+		    "signer certificate lacks extended key usage mdlDS (1.0.18013.5.1.2)";
+		return malformed ? AMANA_ERR_X509 : AMANA_ERR_VERIFY_CERT_USAGE;
+	}
+	return AMANA_OK;
+}
+
+int mdoc_cert_signer_usage(const uint8_t *der, size_t len, const char **why)
+{
+	const unsigned char *p = der;
+	X509 *x = der != NULL && len > 0 && len <= 65536 ? d2i_X509(NULL, &p, (long)len) : NULL;
+	if (x == NULL || p != der + len) {
+		X509_free(x);
+		if (why != NULL)
+			*why = "signer certificate malformed";
+		return AMANA_ERR_X509;
+	}
+	int r = mdoc_cert_signer_usage_x509(x, why);
+	X509_free(x);
 	return r;
 }

@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -161,6 +162,29 @@ int vault_commit(amana_vault_t *v, manifest_t *next)
 	return AMANA_OK;
 }
 
+/* One handle at a time per directory, across processes: a second handle's
+ * open-time cleanup would unlink the objects a first handle's transaction
+ * has written but not yet committed (they are the orphans it looks for),
+ * and two commits from stale manifests would lose one change. An exclusive
+ * flock on the directory, held for the handle's life: dup()ed descriptors
+ * share it, so the decoy handle opened from a handle does not wait for it;
+ * the kernel drops it when the process dies. Waits up to
+ * VAULT_LOCK_WAIT_MS for a short command to finish. */
+#define VAULT_LOCK_WAIT_MS 3000
+static int vault_lock_dir(int dirfd)
+{
+	for (int waited = 0;; waited += 20) {
+		if (flock(dirfd, LOCK_EX | LOCK_NB) == 0)
+			return AMANA_OK;
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return AMANA_ERR_IO;
+		if (waited >= VAULT_LOCK_WAIT_MS)
+			return AMANA_ERR_VAULT_BUSY;
+		struct timespec ts = {0, 20 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+}
+
 int vault_open_key(int dirfd, const char *dir, const slots_t *s, const uint8_t key[32],
     unsigned slot, amana_vault_t **out)
 {
@@ -177,6 +201,11 @@ int vault_open_key(int dirfd, const char *dir, const slots_t *s, const uint8_t k
 	if (v->dirfd < 0 || v->dir == NULL || v->k == NULL) {
 		amana_vault_free(&v);
 		return AMANA_ERR_NOMEM;
+	}
+	int err = vault_lock_dir(v->dirfd);
+	if (err != AMANA_OK) {
+		amana_vault_free(&v);
+		return err;
 	}
 	memcpy(v->k->key, key, 32);
 	vkeys_derive(v->k);

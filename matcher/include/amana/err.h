@@ -127,6 +127,7 @@ typedef enum amana_err {
 	AMANA_ERR_VERIFY_NOT_REQUESTED = -407, /* an element was disclosed unasked */
 	AMANA_ERR_VERIFY_SIGNED_TIME = -408, /* signed after the signer's cert expired */
 	AMANA_ERR_VERIFY_NO_STATUS = -409,   /* no status information to check */
+	AMANA_ERR_VERIFY_CERT_USAGE = -410,  /* the signer certificate is not a document signer */
 	AMANA_ERR_TRUST_SIG = -420,          /* the trust list signature is invalid */
 	AMANA_ERR_TRUST_EXPIRED = -421,      /* the trust list has expired */
 	AMANA_ERR_TRUST_EMPTY = -422,        /* the trust list holds no root */
@@ -168,6 +169,7 @@ typedef enum amana_err {
 	AMANA_ERR_VAULT_WORDS = -511,        /* recovery words invalid */
 	AMANA_ERR_VAULT_NAME = -512,         /* no entry of that name */
 	AMANA_ERR_VAULT_TOKEN = -513,        /* token did not release the secret */
+	AMANA_ERR_VAULT_BUSY = -514,         /* another program has the vault open */
 
 	/* token, firmware, FIDO client (-600 .. -699) */
 	/* token transport and CTAP core (-600 .. -649) */

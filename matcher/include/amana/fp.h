@@ -90,12 +90,12 @@ int amana_fp_compare(const amana_fp_template_t *probe,
     const amana_fp_template_t *ref, void *work, size_t work_len,
     float *score);
 
-/* ---- prepared reference (freestanding) ----
- * For one reference compared with many probes (or the reverse roles of
- * an identification): the reference's cylinders are built once. A prepared
- * reference holds a copy of the template, so ref may go away afterwards;
- * it is plain data (no pointers) and may be copied. work as above (scratch
- * only). amana_fp_compare_prepared(probe, prepared(ref)) gives exactly the
+/* ---- prepared templates (freestanding) ----
+ * For one template compared with many (a token's reference, or every
+ * template of an identification or an evaluation): its cylinders are built
+ * once. A prepared template holds a copy of the template, so the original
+ * may go away afterwards; it is plain data (no pointers) and may be copied.
+ * work as above (scratch only). amana_fp_compare_prepared(probe, prepared(ref)) gives exactly the
  * score of amana_fp_compare(probe, ref), bit for bit; an unprepared or
  * failed prepared reference is AMANA_ERR_FP_TPL_INVALID. */
 #define AMANA_FP_PREPARED_BYTES 24576
@@ -107,6 +107,16 @@ int amana_fp_reference_prepare(const amana_fp_template_t *ref, void *work,
     size_t work_len, amana_fp_prepared_t *out);
 
 int amana_fp_compare_prepared(const amana_fp_template_t *probe,
+    const amana_fp_prepared_t *ref, void *work, size_t work_len,
+    float *score);
+
+/* Both templates prepared (identification, evaluation: each template
+ * prepared once with amana_fp_reference_prepare, whatever its role, then
+ * compared with many): no cylinder is built, only the similarities and the
+ * consolidation run. Gives exactly the score of
+ * amana_fp_compare(probe's template, ref's template), bit for bit; an
+ * unprepared or failed prepared template is AMANA_ERR_FP_TPL_INVALID. */
+int amana_fp_compare_prepared_pair(const amana_fp_prepared_t *probe,
     const amana_fp_prepared_t *ref, void *work, size_t work_len,
     float *score);
 

@@ -47,8 +47,11 @@ int bc_cmd(bio_client_t *c, uint8_t ctap_cmd, const bc_buf_t *req,
  * Returns the CTAP status (0 on success). */
 int bc_get_token(bio_client_t *c, const char *pin, uint8_t permissions);
 
+/* The token's face vendor command (TOKEN_CMD_VENDOR_FACE, docs/0653). */
+#define BC_CMD_FACE 0x50
+
 /* A bioEnrollment-shaped command (cmd 0x40/0x09 or the face vendor command
- * 0x41): {1: modality, 2: sub, [3: params], 4: 2, 5: auth} where auth =
+ * BC_CMD_FACE): {1: modality, 2: sub, [3: params], 4: 2, 5: auth} where auth =
  * HMAC-SHA-256(token, modality || sub || params) when with_auth. */
 int bc_bio(bio_client_t *c, uint8_t cmd, uint8_t modality, uint8_t sub,
     const bc_buf_t *params, bool with_auth, uint8_t *status, uint8_t *resp,

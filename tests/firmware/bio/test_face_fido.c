@@ -1,6 +1,6 @@
 /*
  * test_face_fido.c: face enrolment through the token's vendor command
- * (0x41, docs/0653-face-vendor-command.md, authenticated with a real
+ * (0x50, docs/0653-face-vendor-command.md, authenticated with a real
  * PIN/UV auth protocol 2 token) and face user verification through
  * libfido2's getAssertion, against amana-token with ORL images going through
  * the simulator's sensor (the face engine) and the comparison in the core.
@@ -23,7 +23,6 @@
 #include "token_proc.h"
 
 #define PIN "4711"
-#define FACE_CMD 0x41
 
 static token_proc_t tp;
 static fido_dev_t *dev;
@@ -162,19 +161,19 @@ int main(int argc, char **argv)
 	size_t n;
 
 	/* Sensor info needs no token; enumerate with nothing enrolled. */
-	CHECK_EQ(bc_bio(bc, FACE_CMD, 2, 0x07, NULL, false, &st, resp, sizeof(resp), &n), AMANA_OK);
+	CHECK_EQ(bc_bio(bc, BC_CMD_FACE, 2, 0x07, NULL, false, &st, resp, sizeof(resp), &n), AMANA_OK);
 	CHECK_EQ(st, 0);
 	static const uint8_t info[] = {0xA2, 0x03, 0x01, 0x08, 0x18, 0x20};
 	CHECK(n == sizeof(info) && memcmp(resp, info, n) == 0);
-	CHECK_EQ(bc_bio(bc, FACE_CMD, 2, 0x04, NULL, true, &st, resp, sizeof(resp), &n), AMANA_OK);
+	CHECK_EQ(bc_bio(bc, BC_CMD_FACE, 2, 0x04, NULL, true, &st, resp, sizeof(resp), &n), AMANA_OK);
 	CHECK_EQ(st, 0x2C); /* INVALID_OPTION: none enrolled */
 	CHECK_EQ(option("uv"), 0);
 
 	/* Without a face on the sensor: a timeout. Without a MAC: refused. */
-	CHECK_EQ(bc_bio(bc, FACE_CMD, 2, 0x01, NULL, true, &st, resp, sizeof(resp), &n), AMANA_OK);
+	CHECK_EQ(bc_bio(bc, BC_CMD_FACE, 2, 0x01, NULL, true, &st, resp, sizeof(resp), &n), AMANA_OK);
 	CHECK_EQ(st, 0x2F);
 	CHECK_EQ(face("s1/1.pgm", reply, sizeof(reply)), 0);
-	CHECK_EQ(bc_bio(bc, FACE_CMD, 2, 0x01, NULL, false, &st, resp, sizeof(resp), &n), AMANA_OK);
+	CHECK_EQ(bc_bio(bc, BC_CMD_FACE, 2, 0x01, NULL, false, &st, resp, sizeof(resp), &n), AMANA_OK);
 	CHECK_EQ(st, 0x36);
 	/* a MAC made for the fingerprint modality does not pass for a face */
 	CHECK_EQ(bc_bio(bc, 0x40, 2, 0x01, NULL, true, &st, resp, sizeof(resp), &n), AMANA_OK);
@@ -185,18 +184,29 @@ int main(int argc, char **argv)
 	bc_head(&prm, 5, 1);
 	bc_uint(&prm, 2);
 	bc_text(&prm, "my face");
-	CHECK_EQ(bc_bio(bc, FACE_CMD, 2, 0x01, &prm, true, &st, resp, sizeof(resp), &n), AMANA_OK);
+	CHECK_EQ(bc_bio(bc, BC_CMD_FACE, 2, 0x01, &prm, true, &st, resp, sizeof(resp), &n), AMANA_OK);
 	CHECK_EQ(st, 0);
 	/* {4: id(2), 5: 0 good, 6: 0 remaining} */
 	CHECK(n == 9 && resp[0] == 0xA3 && resp[1] == 0x04 && resp[2] == 0x42 &&
 	    resp[5] == 0x05 && resp[6] == 0x00 && resp[7] == 0x06 && resp[8] == 0x00);
 	uint8_t id[2] = {resp[3], resp[4]};
 	CHECK_EQ(option("uv"), 1);
+	/* bioEnroll speaks of fingers: a face alone does not make it true */
+	CHECK_EQ(option("bioEnroll"), 0);
+	/* libfido2 sends credential management to a token without credMgmt as
+	 * the 2.1 prototype 0x41 (getCredsMetadata {1: 1, ...}), once the face
+	 * command's byte: it must be an unknown command, not a face request */
+	bc_buf_t cm = {0};
+	bc_head(&cm, 5, 1);
+	bc_uint(&cm, 1);
+	bc_uint(&cm, 1);
+	CHECK_EQ(bc_cmd(bc, 0x41, &cm, &st, resp, sizeof(resp), &n), AMANA_OK);
+	CHECK_EQ(st, 0x01); /* CTAP1_ERR_INVALID_COMMAND */
 	/* libfido2 reads the uv option when it opens the device */
 	tf_close(&dev);
 	dev = tf_open(tp.sock);
 
-	CHECK_EQ(bc_bio(bc, FACE_CMD, 2, 0x04, NULL, true, &st, resp, sizeof(resp), &n), AMANA_OK);
+	CHECK_EQ(bc_bio(bc, BC_CMD_FACE, 2, 0x04, NULL, true, &st, resp, sizeof(resp), &n), AMANA_OK);
 	CHECK_EQ(st, 0);
 	/* {7: [{1: id, 2: "my face"}]} */
 	static const uint8_t hdr[] = {0xA1, 0x07, 0x81, 0xA2, 0x01, 0x42};
@@ -246,19 +256,19 @@ int main(int argc, char **argv)
 	bc_bytes(&prm, id, 2);
 	bc_uint(&prm, 2);
 	bc_text(&prm, "face 2");
-	CHECK_EQ(bc_bio(bc, FACE_CMD, 2, 0x05, &prm, true, &st, resp, sizeof(resp), &n), AMANA_OK);
+	CHECK_EQ(bc_bio(bc, BC_CMD_FACE, 2, 0x05, &prm, true, &st, resp, sizeof(resp), &n), AMANA_OK);
 	CHECK_EQ(st, 0);
-	CHECK_EQ(bc_bio(bc, FACE_CMD, 2, 0x04, NULL, true, &st, resp, sizeof(resp), &n), AMANA_OK);
+	CHECK_EQ(bc_bio(bc, BC_CMD_FACE, 2, 0x04, NULL, true, &st, resp, sizeof(resp), &n), AMANA_OK);
 	CHECK(st == 0 && n > 9 && memcmp(resp + n - 6, "face 2", 6) == 0);
 	prm.n = 0;
 	bc_head(&prm, 5, 1);
 	bc_uint(&prm, 1);
 	bc_bytes(&prm, id, 2);
-	CHECK_EQ(bc_bio(bc, FACE_CMD, 2, 0x06, &prm, true, &st, resp, sizeof(resp), &n), AMANA_OK);
+	CHECK_EQ(bc_bio(bc, BC_CMD_FACE, 2, 0x06, &prm, true, &st, resp, sizeof(resp), &n), AMANA_OK);
 	CHECK_EQ(st, 0);
-	CHECK_EQ(bc_bio(bc, FACE_CMD, 2, 0x06, &prm, true, &st, resp, sizeof(resp), &n), AMANA_OK);
+	CHECK_EQ(bc_bio(bc, BC_CMD_FACE, 2, 0x06, &prm, true, &st, resp, sizeof(resp), &n), AMANA_OK);
 	CHECK_EQ(st, 0x2C); /* already gone */
-	CHECK_EQ(bc_bio(bc, FACE_CMD, 2, 0x04, NULL, true, &st, resp, sizeof(resp), &n), AMANA_OK);
+	CHECK_EQ(bc_bio(bc, BC_CMD_FACE, 2, 0x04, NULL, true, &st, resp, sizeof(resp), &n), AMANA_OK);
 	CHECK_EQ(st, 0x2C);
 	CHECK_EQ(option("uv"), 0);
 

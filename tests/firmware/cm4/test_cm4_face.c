@@ -1,6 +1,6 @@
 /*
  * test_cm4_face.c: the face path on the Cortex-M4 image under QEMU: face
- * enrolment through the token's vendor command (0x41, docs/0653, with a
+ * enrolment through the token's vendor command (0x50, docs/0653, with a
  * PIN/UV auth protocol 2 token from firmware B's test client) and face user
  * verification through libfido2's getAssertion, the comparison running on
  * the target.
@@ -32,7 +32,6 @@
 #include "sensor.h"
 
 #define PIN "4711"
-#define FACE_CMD 0x41
 
 static const char *data;
 
@@ -137,7 +136,7 @@ int main(int argc, char **argv)
 	size_t n = 0;
 	CHECK_EQ(bc_get_token(bc, PIN, 0x08), 0);
 	CHECK_EQ(cm4_qemu_sensor_send(&q, 2, t11, sizeof(t11)), 0);
-	CHECK_EQ(bc_bio(bc, FACE_CMD, 2, 0x01, NULL, true, &st, resp, sizeof(resp),
+	CHECK_EQ(bc_bio(bc, BC_CMD_FACE, 2, 0x01, NULL, true, &st, resp, sizeof(resp),
 	    &n), AMANA_OK);
 	CHECK_EQ(st, 0);
 	/* {4: templateId, 5: 0 good, 6: 0 remaining} */

@@ -45,12 +45,15 @@ int amana_trust_list_create(const uint8_t *const *roots, const size_t *lens,
 int amana_trust_list_load(const uint8_t *buf, size_t len,
     const uint8_t signer_pk[32], int64_t now, amana_trust_t **out) AMANA_WUR;
 
-/* Checks that the DER certificate is an end entity (not a CA: roots never
- * sign documents or status lists themselves), chains to a root of t, and
- * that both are valid at now. On success gives the certificate's public key, its
+/* Checks that the DER certificate chains to a root of t, that both are
+ * valid at now, and that it is a document signer by the ISO 18013-5
+ * Annex B profile: an end entity (not a CA: roots never sign documents or
+ * status lists themselves) with key usage digitalSignature (without
+ * keyCertSign/cRLSign) and extended key usage mdlDS (1.0.18013.5.1.2).
+ * On success gives the certificate's public key, its
  * effective validity window (intersected with the root's) and its subject
- * (one line). AMANA_ERR_VERIFY_UNTRUSTED, AMANA_ERR_VERIFY_CERT_TIME or
- * AMANA_ERR_X509. */
+ * (one line). AMANA_ERR_VERIFY_UNTRUSTED, AMANA_ERR_VERIFY_CERT_TIME,
+ * AMANA_ERR_VERIFY_CERT_USAGE or AMANA_ERR_X509. */
 int amana_trust_check_cert(const amana_trust_t *t, const uint8_t *der,
     size_t len, int64_t now, amana_cose_key_t *key, int64_t *not_before,
     int64_t *not_after, char *subject, size_t subject_cap) AMANA_WUR;

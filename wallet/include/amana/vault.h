@@ -17,7 +17,9 @@
  * amana_vault_free(). Returned record bytes are sodium_malloc'd too; release
  * them with amana_vault_secret_free().
  *
- * Not thread-safe: one handle per thread, one writer per directory.
+ * Not thread-safe: one handle per thread. One handle per directory at a
+ * time, across processes: a handle holds an exclusive flock on the
+ * directory from open to free (the decoy handle opened from it shares it).
  */
 #ifndef AMANA_VAULT_H
 #define AMANA_VAULT_H
@@ -81,8 +83,9 @@ int amana_vault_create(const char *dir, const uint8_t *pass, size_t passlen,
 
 /* Opens the compartment whose key slot the secret unwraps. Errors:
  * AMANA_ERR_VAULT_NOT_VAULT, _SLOTS (slot file corrupt), _SECRET (no slot
- * opens), _MANIFEST (both manifest copies corrupt). An interrupted change is
- * cleaned up here. */
+ * opens), _MANIFEST (both manifest copies corrupt), _BUSY (another handle,
+ * in this or another process, still has the directory after about 3 s). An
+ * interrupted change is cleaned up here. */
 int amana_vault_open(const char *dir, amana_vault_method_t method,
     const uint8_t *secret, size_t secret_len, amana_vault_t **out) AMANA_VAULT_WUR;
 

@@ -12,7 +12,10 @@
  * every document passes (status may be skipped unless required). Checks,
  * in order (AMANA_CHECK_*):
  *   structure   the response and document decode and have the mdoc shape
- *   trust       x5chain[0] chains to a root in the trust list, both valid now
+ *   trust       x5chain[0] chains to a root in the trust list, both valid now,
+ *               and is a document signer (end entity, key usage
+ *               digitalSignature, extended key usage mdlDS): else
+ *               AMANA_ERR_VERIFY_CERT_USAGE with the reason in the detail
  *   issuer_sig  COSE_Sign1 issuerAuth verifies with the signer certificate
  *   digests     each disclosed IssuerSignedItem hashes (as received) to the
  *               MSO's value digest for its namespace and digestID
@@ -22,6 +25,9 @@
  *   device_sig  deviceSignature over DeviceAuthentication with this
  *               request's SessionTranscript, by the MSO's device key
  *   request     every disclosed element was asked for
+ * Names (docType, namespace, identifier) are compared whole, as received;
+ * the strings in the result are display copies: control characters shown
+ * as '?', and a copy cut to fit ends in "...".
  *   status      the status source says the MSO's status reference is valid
  *
  * STATUS HOOK (filled by the status-list part): the MSO may hold
@@ -100,10 +106,10 @@ typedef struct amana_check {
 #define AMANA_VERIFY_MAX_DOCS 4
 #define AMANA_VERIFY_MAX_ELEMENTS 64
 
-typedef struct amana_verified_element {
+typedef struct amana_verified_element { /* display copies (see above) */
 	char ns[64];
 	char id[64];
-	char value[160];   /* CBOR diagnostic notation, cut to fit */
+	char value[160];   /* CBOR diagnostic notation */
 } amana_verified_element_t;
 
 typedef struct amana_verified_doc {
@@ -116,6 +122,13 @@ typedef struct amana_verified_doc {
 	char status_uri[128];
 	uint64_t status_idx;
 	char signer[128];  /* document-signer certificate subject */
+	/* The request's document this one answers (-1: none), and which of
+	 * its elements were asked for but not disclosed (bit j: element j of
+	 * amana_request_elem(req, request_doc, j)). A holder may decline an
+	 * element, so this does not reject; the officer should see it. Set
+	 * only when the digests check passed. */
+	int request_doc;
+	uint64_t not_disclosed;
 } amana_verified_doc_t;
 
 typedef struct amana_verify_result {
