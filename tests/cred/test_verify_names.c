@@ -215,6 +215,37 @@ static void test_not_disclosed(void)
 	amana_request_free(&req);
 }
 
+/* Two documents requested, one answered: the response says which is
+ * missing (docTypes matched whole). */
+static void test_missing_document(void)
+{
+	amana_request_elem_t el[2];
+	memset(el, 0, sizeof(el));
+	snprintf(el[0].ns, sizeof(el[0].ns), "%s", NS);
+	snprintf(el[0].id, sizeof(el[0].id), "name");
+	snprintf(el[1].ns, sizeof(el[1].ns), "%s", AMANA_DOCTYPE_ENTITLEMENT);
+	snprintf(el[1].id, sizeof(el[1].id), "right_to_work");
+	amana_request_params_t p[2] = {{"Border post 7", DOCTYPE, &el[0], 1},
+		{"Border post 7", AMANA_DOCTYPE_ENTITLEMENT, &el[1], 1}};
+	uint8_t *buf = NULL;
+	size_t len;
+	amana_request_t *req = NULL;
+	CHECK_EQ(amana_request_create_n(p, 2, &buf, &len), AMANA_OK);
+	CHECK_EQ(amana_request_parse(buf, len, &req), AMANA_OK);
+	free(buf);
+	if (req == NULL)
+		return;
+	craft_t c;
+	craft_init(&c, &fx, DOCTYPE);
+	c.items[c.nitems++] = craft_text(NS, "name", "Nusrat Rahman", 0);
+	CHECK_EQ(verify(req, &c), AMANA_ERR_MDOC_NO_CRED);
+	CHECK(!res.accepted);
+	CHECK_EQ(res.response.state, AMANA_CHECK_FAIL);
+	CHECK(strstr(res.response.detail, AMANA_DOCTYPE_ENTITLEMENT " is missing") != NULL);
+	CHECK_EQ(res.docs[0].checks[AMANA_CHECK_DOCTYPE].state, AMANA_CHECK_PASS);
+	amana_request_free(&req);
+}
+
 /* A value too long for its display copy ends visibly cut. */
 static void test_long_value(void)
 {
@@ -249,6 +280,7 @@ int main(void)
 	test_control_in_doctype();
 	test_long_value();
 	test_not_disclosed();
+	test_missing_document();
 	fx_free(&fx);
 	return check_done();
 }
