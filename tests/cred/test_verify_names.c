@@ -246,6 +246,36 @@ static void test_missing_document(void)
 	amana_request_free(&req);
 }
 
+/* An item whose own CBOR repeats a key (signed, its digest right): refused
+ * as a duplicate before it names any element (found by fuzz_response: the
+ * "given twice" report read the element before the first). */
+static void test_duplicate_key_inside_item(void)
+{
+	static const uint8_t item[] = {
+		0xd8, 0x18, 0x58, 0x51, 0xa4,
+		0x68, 'd', 'i', 'g', 'e', 's', 't', 'I', 'D', 0x00,
+		0x66, 'r', 'a', 'n', 'd', 'o', 'm', 0x50,
+		1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+		0x71, 'e', 'l', 'e', 'm', 'e', 'n', 't', 'I', 'd', 'e', 'n', 't', 'i', 'f', 'i',
+		'e', 'r', 0x64, 'n', 'a', 'm', 'e',
+		0x71, 'e', 'l', 'e', 'm', 'e', 'n', 't', 'I', 'd', 'e', 'n', 't', 'i', 'f', 'i',
+		'e', 'r', 0x64, 'n', 'a', 'm', 'e'};
+	CHECK_EQ(sizeof(item), 4 + 0x51);
+	static const char *const want[][2] = {{NS, "name"}};
+	amana_request_t *req = NULL;
+	CHECK_EQ(craft_request(DOCTYPE, want, 1, &req), AMANA_OK);
+	craft_t c;
+	craft_init(&c, &fx, DOCTYPE);
+	c.items[c.nitems] = craft_text(NS, "name", "", 0);
+	c.items[c.nitems].raw = item;
+	c.items[c.nitems++].raw_len = sizeof(item);
+	CHECK_EQ(verify(req, &c), AMANA_ERR_CBOR_DUPKEY);
+	CHECK(!res.accepted);
+	CHECK_EQ(res.docs[0].nelements, 0);
+	CHECK(strstr(res.docs[0].checks[AMANA_CHECK_DIGESTS].detail, "item 0 of namespace") != NULL);
+	amana_request_free(&req);
+}
+
 /* A value too long for its display copy ends visibly cut. */
 static void test_long_value(void)
 {
@@ -281,6 +311,7 @@ int main(void)
 	test_long_value();
 	test_not_disclosed();
 	test_missing_document();
+	test_duplicate_key_inside_item();
 	fx_free(&fx);
 	return check_done();
 }
