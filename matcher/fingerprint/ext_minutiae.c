@@ -10,7 +10,8 @@
  * ending (its traced branch) and between the two forks for a bifurcation
  * (the valley side in the binary ridges), so an ending and the bifurcation
  * that pressure can turn it into point the same way. Quality is the block
- * coherence scaled by the distance to the foreground edge. */
+ * coherence scaled by the distance to the foreground edge and to the
+ * nearest other minutia. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 #define EXT_TRACE 1.0f      /* branch length checked, in ridge periods */
 #define EXT_CLUSTER 0.5f    /* closer candidates are noise, in periods */
 #define EXT_SENSE_REACH 0.7f /* bifurcation sense read this far, periods */
+#define EXT_ISOLATION 2.5f  /* a nearer neighbour lowers quality, periods */
 #define EXT_BROKEN 0.0f     /* facing endings closer are a broken ridge (off:
                                * MCC tolerates the pair better than a loss) */
 
@@ -106,6 +108,34 @@ static int side_balance(const uint8_t *r, int w, int h, int x, int y, float th,
 			bal += sgn * r[yy * w + xx];
 		}
 	return bal;
+}
+
+/* Quality falls with the distance to the nearest other minutia below
+ * EXT_ISOLATION ridge periods: false minutiae come in groups (a broken
+ * ridge gives two endings, a smudge several), true ones mostly stand
+ * apart. Against SecuGen's minutiae (a minutia of ours counts as right
+ * when one of theirs lies within 12 px and 30 degrees) this raised the
+ * quality's ROC area from 0.70 to 0.77 (docs/0121). */
+static void weigh_isolation(cand_t *c, int n, const ext_field_t *f)
+{
+	float *nn = malloc((size_t)(n > 0 ? n : 1) * sizeof(float));
+	if (nn == NULL)
+		return; /* quality is advisory: keep it unweighted */
+	for (int i = 0; i < n; i++) {
+		float best = 1e30f;
+		for (int j = 0; j < n; j++) {
+			float dx = (float)(c[j].x - c[i].x), dy = (float)(c[j].y - c[i].y);
+			if (j != i && dx * dx + dy * dy < best)
+				best = dx * dx + dy * dy;
+		}
+		nn[i] = sqrtf(best);
+	}
+	for (int i = 0; i < n; i++) {
+		float reach = EXT_ISOLATION * f->period[(c[i].y / EXT_B) * f->bw + c[i].x / EXT_B];
+		if (nn[i] < reach)
+			c[i].quality *= nn[i] / reach;
+	}
+	free(nn);
 }
 
 int ext_minutiae(const uint8_t *s, const uint8_t *ridges, int w, int h,
@@ -220,6 +250,7 @@ int ext_minutiae(const uint8_t *s, const uint8_t *ridges, int w, int h,
 	for (int i = 0; i < nc; i++)
 		if (!c[i].dead)
 			c[n++] = c[i];
+	weigh_isolation(c, n, f);
 	for (int i = 1; i < n; i++) {
 		cand_t v = c[i];
 		int j = i;

@@ -18,6 +18,8 @@ typedef struct craft_item {
 	size_t id_len;
 	const char *value; /* a text value */
 	uint64_t digest_id;
+	const uint8_t *raw; /* when set: these IssuerSignedItemBytes instead */
+	size_t raw_len;
 } craft_item_t;
 
 typedef struct craft {
@@ -36,7 +38,7 @@ typedef struct craft {
 static inline craft_item_t craft_text(const char *ns, const char *id,
     const char *value, uint64_t digest_id)
 {
-	craft_item_t it = {ns, strlen(ns), id, strlen(id), value, digest_id};
+	craft_item_t it = {ns, strlen(ns), id, strlen(id), value, digest_id, NULL, 0};
 	return it;
 }
 
@@ -184,7 +186,12 @@ static inline int craft_response(const craft_t *c, const amana_request_t *req,
 	if (r == AMANA_OK)
 		r = amana_cbor_enc_new(&mso);
 	for (size_t k = 0; k < c->nitems && r == AMANA_OK; k++) {
-		craft_put_item(e, &c->items[k]);
+		if (c->items[k].raw != NULL) {
+			amana_cbor_enc_reset(e);
+			amana_cbor_put_raw(e, c->items[k].raw, c->items[k].raw_len);
+		} else {
+			craft_put_item(e, &c->items[k]);
+		}
 		r = amana_cbor_enc_copy(e, &bytes[k], &blen[k]);
 		if (r == AMANA_OK)
 			crypto_hash_sha256(digests[k], bytes[k], blen[k]);

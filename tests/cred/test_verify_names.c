@@ -215,6 +215,67 @@ static void test_not_disclosed(void)
 	amana_request_free(&req);
 }
 
+/* Two documents requested, one answered: the response says which is
+ * missing (docTypes matched whole). */
+static void test_missing_document(void)
+{
+	amana_request_elem_t el[2];
+	memset(el, 0, sizeof(el));
+	snprintf(el[0].ns, sizeof(el[0].ns), "%s", NS);
+	snprintf(el[0].id, sizeof(el[0].id), "name");
+	snprintf(el[1].ns, sizeof(el[1].ns), "%s", AMANA_DOCTYPE_ENTITLEMENT);
+	snprintf(el[1].id, sizeof(el[1].id), "right_to_work");
+	amana_request_params_t p[2] = {{"Border post 7", DOCTYPE, &el[0], 1},
+		{"Border post 7", AMANA_DOCTYPE_ENTITLEMENT, &el[1], 1}};
+	uint8_t *buf = NULL;
+	size_t len;
+	amana_request_t *req = NULL;
+	CHECK_EQ(amana_request_create_n(p, 2, &buf, &len), AMANA_OK);
+	CHECK_EQ(amana_request_parse(buf, len, &req), AMANA_OK);
+	free(buf);
+	if (req == NULL)
+		return;
+	craft_t c;
+	craft_init(&c, &fx, DOCTYPE);
+	c.items[c.nitems++] = craft_text(NS, "name", "Nusrat Rahman", 0);
+	CHECK_EQ(verify(req, &c), AMANA_ERR_MDOC_NO_CRED);
+	CHECK(!res.accepted);
+	CHECK_EQ(res.response.state, AMANA_CHECK_FAIL);
+	CHECK(strstr(res.response.detail, AMANA_DOCTYPE_ENTITLEMENT " is missing") != NULL);
+	CHECK_EQ(res.docs[0].checks[AMANA_CHECK_DOCTYPE].state, AMANA_CHECK_PASS);
+	amana_request_free(&req);
+}
+
+/* An item whose own CBOR repeats a key (signed, its digest right): refused
+ * as a duplicate before it names any element (found by fuzz_response: the
+ * "given twice" report read the element before the first). */
+static void test_duplicate_key_inside_item(void)
+{
+	static const uint8_t item[] = {
+		0xd8, 0x18, 0x58, 0x51, 0xa4,
+		0x68, 'd', 'i', 'g', 'e', 's', 't', 'I', 'D', 0x00,
+		0x66, 'r', 'a', 'n', 'd', 'o', 'm', 0x50,
+		1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+		0x71, 'e', 'l', 'e', 'm', 'e', 'n', 't', 'I', 'd', 'e', 'n', 't', 'i', 'f', 'i',
+		'e', 'r', 0x64, 'n', 'a', 'm', 'e',
+		0x71, 'e', 'l', 'e', 'm', 'e', 'n', 't', 'I', 'd', 'e', 'n', 't', 'i', 'f', 'i',
+		'e', 'r', 0x64, 'n', 'a', 'm', 'e'};
+	CHECK_EQ(sizeof(item), 4 + 0x51);
+	static const char *const want[][2] = {{NS, "name"}};
+	amana_request_t *req = NULL;
+	CHECK_EQ(craft_request(DOCTYPE, want, 1, &req), AMANA_OK);
+	craft_t c;
+	craft_init(&c, &fx, DOCTYPE);
+	c.items[c.nitems] = craft_text(NS, "name", "", 0);
+	c.items[c.nitems].raw = item;
+	c.items[c.nitems++].raw_len = sizeof(item);
+	CHECK_EQ(verify(req, &c), AMANA_ERR_CBOR_DUPKEY);
+	CHECK(!res.accepted);
+	CHECK_EQ(res.docs[0].nelements, 0);
+	CHECK(strstr(res.docs[0].checks[AMANA_CHECK_DIGESTS].detail, "item 0 of namespace") != NULL);
+	amana_request_free(&req);
+}
+
 /* A value too long for its display copy ends visibly cut. */
 static void test_long_value(void)
 {
@@ -249,6 +310,8 @@ int main(void)
 	test_control_in_doctype();
 	test_long_value();
 	test_not_disclosed();
+	test_missing_document();
+	test_duplicate_key_inside_item();
 	fx_free(&fx);
 	return check_done();
 }

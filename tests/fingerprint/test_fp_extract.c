@@ -3,7 +3,8 @@
  * the enhancement, the skeleton's width, and an ending and a bifurcation
  * found where they were drawn with the directions they have; the grey-level
  * contrast per block and the foreground it leaves when half the print is
- * faint; input limits and a blank image. */
+ * faint; the minutiae of a rotated pattern; the minutiae stage and its
+ * quality on a hand-made skeleton; input limits and a blank image. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -274,6 +275,63 @@ static void rotation_test(void)
 	}
 }
 
+/* The minutiae stage on a hand-made skeleton (horizontal lines 10 px
+ * apart, a uniform field of period 10): the line at y = 100 stops at
+ * x = 150 (an isolated ending), the line at y = 200 has a 14-pixel gap
+ * (two facing endings 15 px apart, a broken ridge). All three are kept,
+ * pointing into their ridges; the isolated one has full quality and the
+ * pair 15 / 25 of it (nearest neighbour over 2.5 periods), so it comes
+ * first. */
+static void quality_test(void)
+{
+	static uint8_t sk[W * H];
+	memset(sk, 0, sizeof(sk));
+	for (int y = 20; y < H - 10; y += 10)
+		for (int x = 0; x < W; x++)
+			sk[y * W + x] = !(y == 100 && x > 150) && !(y == 200 && x >= 150 && x <= 163);
+	ext_field_t f;
+	f.bw = W / EXT_B;
+	f.bh = H / EXT_B;
+	int nb = f.bw * f.bh;
+	f.mask = malloc((size_t)nb);
+	f.theta = malloc((size_t)nb * sizeof(float));
+	f.coh = malloc((size_t)nb * sizeof(float));
+	f.period = malloc((size_t)nb * sizeof(float));
+	for (int k = 0; k < nb; k++) {
+		f.mask[k] = 1;
+		f.theta[k] = 0.0f;
+		f.coh[k] = 1.0f;
+		f.period[k] = 10.0f;
+	}
+	amana_fp_template_t t;
+	memset(&t, 0, sizeof(t));
+	CHECK_EQ(ext_minutiae(sk, sk, W, H, &f, &t), AMANA_OK);
+	printf("hand-made skeleton: %u minutiae\n", t.count);
+	int lone = -1, left = -1, right = -1;
+	for (unsigned i = 0; i < t.count; i++) {
+		const amana_fp_minutia_t *m = &t.minutiae[i];
+		printf("  (%u,%u) type %u angle %u quality %u\n", m->x, m->y, m->type, m->angle,
+		    m->quality);
+		if (m->type != AMANA_FP_TYPE_ENDING)
+			continue;
+		if (m->x == 150 && m->y == 100 && m->angle == 128)
+			lone = (int)i;
+		if (m->x == 149 && m->y == 200 && m->angle == 128)
+			left = (int)i;
+		if (m->x == 164 && m->y == 200 && m->angle == 0)
+			right = (int)i;
+	}
+	CHECK_EQ(t.count, 3);
+	CHECK_EQ(lone, 0);
+	CHECK(left > 0 && right > 0);
+	if (lone == 0 && left > 0 && right > 0) {
+		CHECK_EQ(t.minutiae[lone].quality, 100);
+		CHECK(abs(t.minutiae[left].quality - 60) <= 1);
+		CHECK(abs(t.minutiae[right].quality - 60) <= 1);
+	}
+	ext_field_free(&f);
+}
+
 static void limits_test(void)
 {
 	static uint8_t g[2001 * 120];
@@ -313,6 +371,7 @@ int main(void)
 	contrast_test();
 	minutiae_test();
 	rotation_test();
+	quality_test();
 	limits_test();
 	return check_done();
 }

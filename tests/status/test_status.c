@@ -7,6 +7,7 @@
  * refused; a cache reopened from disk answers the same, and a cache
  * file replaced on disk is caught. */
 #include <sodium.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -302,6 +303,69 @@ static void registry_and_cache(void)
 	amana_status_reg_close(&r);
 }
 
+/* A status list token for uri with index 5 valid (0) or revoked (1). */
+static int token_idx5(unsigned value, uint64_t iat, uint8_t **tok, size_t *len)
+{
+	amana_status_bits_t *b = NULL;
+	int r = amana_status_bits_new(1, 64, &b);
+	if (r == AMANA_OK)
+		r = amana_status_bits_set(b, 5, value);
+	amana_status_claims_t c = {uri, iat, iat + 86400, 0};
+	if (r == AMANA_OK)
+		r = amana_status_token_sign(b, &c, sk, NULL, 0, tok, len);
+	amana_status_bits_free(&b);
+	return r;
+}
+
+static void write_file(const char *dir, const char *name, const uint8_t *p, size_t n)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *f = fopen(path, "wb");
+	CHECK(f != NULL);
+	if (f != NULL) {
+		CHECK_EQ(fwrite(p, 1, n, f), n);
+		fclose(f);
+	}
+}
+
+/* Two lists of one URI in the cache directory (the list before a
+ * revocation copied in under another name): the later one counts, in
+ * whatever order the directory lists them (both orders of writing and
+ * several names, so some directory gives the older one first). */
+static void stale_copy_in_directory(void)
+{
+	uint8_t *before = NULL, *after = NULL;
+	size_t bl = 0, al = 0;
+	CHECK_EQ(token_idx5(0, 1000, &before, &bl), AMANA_OK);
+	CHECK_EQ(token_idx5(1, 2000, &after, &al), AMANA_OK);
+	amana_status_policy_t pol;
+	amana_status_policy_default(&pol);
+	for (unsigned k = 0; before != NULL && after != NULL && k < 8; k++) {
+		char dir[300], old_name[32], new_name[32];
+		snprintf(dir, sizeof(dir), "%s/stale%u", tmpdir, k);
+		CHECK_EQ(mkdir(dir, 0700), 0);
+		snprintf(old_name, sizeof(old_name), "%c%u.cwt", 'a' + k, k);
+		snprintf(new_name, sizeof(new_name), "%c%u.cwt", 'h' - k, k);
+		if (k % 2 == 0) {
+			write_file(dir, old_name, before, bl);
+			write_file(dir, new_name, after, al);
+		} else {
+			write_file(dir, new_name, after, al);
+			write_file(dir, old_name, before, bl);
+		}
+		amana_status_cache_t *c = NULL;
+		amana_status_result_t res;
+		CHECK_EQ(amana_status_cache_open(dir, &c), AMANA_OK);
+		CHECK_EQ(amana_status_cache_count(c), 1);
+		CHECK_EQ(amana_status_cache_check(c, uri, 5, &key, 3000, &pol, &res),
+		    AMANA_ERR_STATUS_REVOKED);
+		amana_status_cache_free(&c);
+	}
+	free(before);
+	free(after);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0 || mkdtemp(tmpdir) == NULL)
@@ -317,6 +381,7 @@ int main(void)
 	bits_basics();
 	token_basics();
 	registry_and_cache();
+	stale_copy_in_directory();
 	char cmd[300];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	CHECK_EQ(system(cmd), 0);

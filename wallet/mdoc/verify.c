@@ -187,10 +187,12 @@ int amana_verifier_check(amana_verifier_t *v, const amana_request_t *req,
 	 * as received, never their display copies) */
 	for (size_t q = 0; ok && req != NULL && q < amana_request_doc_count(req); q++) {
 		if (!matched[q]) {
+			char what[sizeof(res->response.detail)];
+			snprintf(what, sizeof(what), "requested document %s is missing",
+			    amana_request_doctype(req, q));
 			ok = false;
 			res->reason = AMANA_ERR_MDOC_NO_CRED;
-			check_set(&res->response, AMANA_CHECK_FAIL, res->reason,
-			    "a requested document is missing");
+			check_set(&res->response, AMANA_CHECK_FAIL, res->reason, what);
 		}
 	}
 	amana_cbor_doc_free(&d);

@@ -33,6 +33,12 @@ static size_t utf8_cut(const char *s, size_t w)
 
 void verify_display(char *out, size_t cap, const char *s, size_t n)
 {
+	_Static_assert(AMANA_MDOC_MAX_NAME > sizeof(CUT_MARK), "room for the mark");
+	if (cap <= sizeof(CUT_MARK)) { /* every caller has 64 bytes or more */
+		if (cap > 0)
+			out[0] = '\0';
+		return;
+	}
 	size_t w = n;
 	if (n > cap - 1) /* visibly cut: an officer must not read a prefix as the name */
 		w = utf8_cut(s, cap - 1 - strlen(CUT_MARK));
@@ -67,10 +73,15 @@ static bool given_before(const verify_name_t *names, size_t n)
 	return false;
 }
 
+/* One IssuerSignedItem; *twice when it is an element already given (its
+ * own CBOR may also be refused as AMANA_ERR_CBOR_DUPKEY: a duplicate key
+ * inside the item, before there is any element to name). */
 static int one_item(const amana_cbor_doc_t *d, uint32_t it, const mdoc_mso_t *mso,
-    const char *ns, size_t ns_len, amana_verified_doc_t *out, verify_name_t *names)
+    const char *ns, size_t ns_len, amana_verified_doc_t *out, verify_name_t *names,
+    bool *twice)
 {
 	mdoc_item_t item;
+	*twice = false;
 	if (out->nelements >= AMANA_VERIFY_MAX_ELEMENTS)
 		return AMANA_ERR_LIMIT;
 	int r = mdoc_item_check(d, it, mso, ns, ns_len, &item);
@@ -85,7 +96,8 @@ static int one_item(const amana_cbor_doc_t *d, uint32_t it, const mdoc_mso_t *ms
 	verify_display(el->id, sizeof(el->id), item.id, item.id_len);
 	display_value(&item, el->value, sizeof(el->value));
 	mdoc_item_free(&item);
-	return given_before(names, out->nelements) ? AMANA_ERR_CBOR_DUPKEY : AMANA_OK;
+	*twice = given_before(names, out->nelements);
+	return *twice ? AMANA_ERR_CBOR_DUPKEY : AMANA_OK;
 }
 
 int verify_items(const amana_cbor_doc_t *d, uint32_t ns_map, const mdoc_mso_t *mso,
@@ -107,9 +119,10 @@ int verify_items(const amana_cbor_doc_t *d, uint32_t ns_map, const mdoc_mso_t *m
 			r = AMANA_ERR_CBOR_VALUE;
 		uint32_t it = arr + 1;
 		for (uint64_t j = 0; j < nitems && r == AMANA_OK; j++) {
-			r = one_item(d, it, mso, ns, ns_len, out, names);
+			bool twice;
+			r = one_item(d, it, mso, ns, ns_len, out, names, &twice);
 			char shown[AMANA_MDOC_MAX_NAME];
-			if (r == AMANA_ERR_CBOR_DUPKEY) {
+			if (twice) {
 				snprintf(detail, cap, "element %s given twice",
 				    out->elements[out->nelements - 1].id);
 			} else if (r != AMANA_OK) {

@@ -97,7 +97,15 @@ static int cache_load(amana_status_cache_t *c)
 		amana_status_list_t *l = NULL;
 		if (cache_read(path, &buf, &len) == AMANA_OK &&
 		    amana_status_list_parse(buf, len, &l) == AMANA_OK) {
-			if (cache_find(c, amana_status_list_uri(l)) != NULL)
+			amana_status_list_t **old = cache_find(c, amana_status_list_uri(l));
+			/* Two files of one URI (a copy under another name): the
+			 * later list, as put would keep; not whichever readdir
+			 * gave first, which could be the one before a revocation. */
+			if (old != NULL && amana_status_list_iat(l) > amana_status_list_iat(*old)) {
+				amana_status_list_free(old);
+				*old = l;
+				l = NULL;
+			} else if (old != NULL)
 				amana_status_list_free(&l);
 			else if (c->n == CACHE_MAX_LISTS)
 				rc = AMANA_ERR_LIMIT;
