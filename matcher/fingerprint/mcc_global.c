@@ -24,7 +24,7 @@
 #define MCC_G_CELL 20.0f   /* grid cell of the reference: >= MCC_G_DMAX */
 #define MCC_G_ANG 16       /* direction tolerance, units (22.5 degrees) */
 #define MCC_G_MARGIN 12.0f /* hull enlargement for the overlap, pixels */
-#define MCC_G_REFITS 2     /* least-squares refits of each alignment */
+#define MCC_G_REFITS 1     /* least-squares refits of each alignment */
 /* Pressure turns endings into bifurcations and back, so a type mismatch
  * is a weak cue only: such a pair counts this much (docs/0130). */
 #define MCC_G_TYPE_MISMATCH 0.75f
