@@ -10,6 +10,7 @@
  * full disk leaves no half-restored vault behind. */
 #define _GNU_SOURCE /* renameat2 */
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -128,8 +129,8 @@ static int import_file(FILE *in, const char *dir)
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path))
 		return AMANA_ERR_ARG;
 	FILE *out = fopen(path, "wbx");
-	if (out == NULL)
-		return AMANA_ERR_FORMAT; /* the same name twice */
+	if (out == NULL) /* the same name twice is a forged backup */
+		return errno == EEXIST ? AMANA_ERR_FORMAT : AMANA_ERR_IO;
 	int err = AMANA_OK;
 	while (err == AMANA_OK && size > 0) {
 		size_t want = size < sizeof(buf) ? (size_t)size : sizeof(buf);
